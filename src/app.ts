@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import { createAccessTokens } from './auth/access-token';
+import { createAuthService } from './auth/auth-service';
+import { type Authenticate, createAuthenticate } from './auth/authenticate';
+import { loadRevocations } from './auth/load-revocations';
+import { createPasswordHasher } from './auth/password';
+import { createRevocationList, type RevocationList } from './auth/revocation';
+import type { Services } from './auth/services';
+import { createSessionService } from './auth/session-service';
+import { createTokenIssuer } from './auth/token-issuer';
+import { createUserService } from './auth/user-service';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { DatabaseHandle } from './db/client';
+import { createStore } from './db/store';
+import { buildSchema, readTypeDefs } from './graphql/schema';
+import { projectRoot } from './project-root';
+
+/** How long past its expiry a token can matter: allows for clock skew between instances. */
+const CLOCK_LEEWAY_MS = 60_000;
+
+export const SCHEMA_DIR = join(projectRoot(), 'schema');
+
+export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost'>;
+
+export interface App {
+  readonly services: Services;
+  readonly schema: GraphQLSchema;
+  readonly authenticate: Authenticate;
+  readonly revocations: RevocationList;
+  readonly database: DatabaseHandle;
+}
+
+/** The composition root: every piece built from its dependencies, nothing global. */
+export async function createApp(deps: {
+  config: AppConfig;
+  jwtSecret: string;
+  database: DatabaseHandle;
+  clock: Clock;
+  typeDefs?: readonly string[];
+}): Promise<App> {
+  const { config, database, clock } = deps;
+  const store = createStore(database.db);
+  const retentionMs = config.accessTokenTtlSeconds * 1000 + CLOCK_LEEWAY_MS;
+  const revocations = createRevocationList({ clock, retentionMs });
+  const passwords = await createPasswordHasher(config.bcryptCost);
+  const accessTokens = createAccessTokens({
+    secret: deps.jwtSecret,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+    clock,
+  });
+  const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
+  const services: Services = {
+    auth: createAuthService({ store, passwords, tokens, revocations, clock }),
+    sessions: createSessionService({ store, revocations, clock }),
+    users: createUserService({ store, passwords, revocations, clock }),
+  };
+  const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services);
+  await loadRevocations({ store, revocations, clock, retentionMs });
+  return { services, schema, authenticate: createAuthenticate({ accessTokens, revocations }), revocations, database };
+}

@@ -1,0 +1,136 @@
+import type { Clock } from '../clock';
+import type { Store } from '../db/store';
+import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
+import type { PasswordHasher } from './password';
+import type { Principal } from './principal';
+import { hashRefreshToken } from './refresh-token';
+import type { RevocationList } from './revocation';
+import type { IssuedSession, TokenIssuer } from './token-issuer';
+import { passwordSchema, registerSchema, validate } from './validation';
+
+/** Where a session was opened from; shown back to the user in `sessions`. */
+export interface ClientInfo {
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export interface RegisterInput {
+  readonly username: string;
+  readonly email: string;
+  readonly password: string;
+}
+
+export interface LoginInput {
+  /** Username or email. */
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface ChangePasswordInput {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+}
+
+export interface AuthServiceDeps {
+  readonly store: Store;
+  readonly passwords: PasswordHasher;
+  readonly tokens: TokenIssuer;
+  readonly revocations: RevocationList;
+  readonly clock: Clock;
+}
+
+// Longer than any valid login or password: refused before a query or a hash is spent on it.
+const MAX_LOGIN_LENGTH = 254;
+const MAX_PASSWORD_LENGTH = 1024;
+// A refresh token is 43 characters; anything much longer is not one.
+const MAX_REFRESH_TOKEN_LENGTH = 128;
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService({ store, passwords, tokens, revocations, clock }: AuthServiceDeps) {
+  const now = () => new Date(clock.now());
+
+  async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
+    const refresh = tokens.nextRefreshToken();
+    const session = await store.sessions.create({ userId: user.id, now: now(), ...client }, refresh.record);
+    return tokens.issue(user, session.id, refresh);
+  }
+
+  function revokeSessions(revoked: readonly { id: string; revokedAt: Date }[]): void {
+    for (const s of revoked) revocations.apply({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() });
+  }
+
+  return {
+    async register(input: RegisterInput, client: ClientInfo): Promise<IssuedSession> {
+      const valid = validate(registerSchema, input);
+      const passwordHash = await passwords.hash(valid.password);
+      const created = await store.users.create({ ...valid, passwordHash, role: 'USER', createdAt: now() });
+      if (!created.ok) throw new ConflictError(created.taken);
+      return openSession(created.user, client);
+    },
+
+    /** Unknown user and wrong password: same error, same bcrypt work. Disabled: said only after a right password. */
+    async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
+      if (input.username.length > MAX_LOGIN_LENGTH) throw new InputError('username', 'Too long for a username or email.');
+      if (input.password.length > MAX_PASSWORD_LENGTH) throw new InputError('password', 'A password is 8–256 characters.');
+      const user = await store.users.findByLogin(input.username);
+      const matches = await passwords.verify(input.password, user?.passwordHash);
+      if (!user || !matches) throw new AuthError('BAD_CREDENTIALS');
+      if (user.disabled) throw new ForbiddenError('This account is disabled.');
+      return openSession(user, client);
+    },
+
+    async refresh(refreshToken: string): Promise<IssuedSession> {
+      if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw new AuthError('REFRESH_TOKEN_INVALID');
+      const next = tokens.nextRefreshToken();
+      const result = await store.sessions.rotate(hashRefreshToken(refreshToken), next.record, now());
+      switch (result.kind) {
+        case 'rotated': {
+          const user = await store.users.findById(result.userId);
+          if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
+          return tokens.issue(user, result.sessionId, next);
+        }
+        case 'reused':
+          if (result.revoked) revocations.apply({ kind: 'session', sessionId: result.sessionId, at: clock.now() });
+          throw new AuthError('REFRESH_TOKEN_REUSED');
+        case 'invalid':
+          throw new AuthError('REFRESH_TOKEN_INVALID');
+      }
+    },
+
+    /**
+     * Ends the session of the refresh token and the session of the caller's access token, either
+     * being optional. Idempotent: unknown or already ended sessions are no error.
+     */
+    async logout(refreshToken: string | undefined, caller: Principal | undefined): Promise<true> {
+      const ids: string[] = caller ? [caller.sessionId] : [];
+      if (refreshToken && refreshToken.length <= MAX_REFRESH_TOKEN_LENGTH) {
+        const session = await store.sessions.findByTokenHash(hashRefreshToken(refreshToken));
+        if (session) ids.push(session.id);
+      }
+      revokeSessions(await store.sessions.revoke(ids, now()));
+      return true;
+    },
+
+    /** Every other session of the caller ends; this one gets a fresh pair. */
+    async changePassword(caller: Principal, input: ChangePasswordInput): Promise<IssuedSession> {
+      const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
+      const user = await store.users.findById(caller.userId);
+      const current = input.currentPassword.length <= MAX_PASSWORD_LENGTH ? input.currentPassword : '';
+      if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
+        throw new InputError('currentPassword', 'The current password is wrong.');
+      }
+      const passwordHash = await passwords.hash(newPassword);
+      const refresh = tokens.nextRefreshToken();
+      const at = now();
+      const revoked = await store.transaction(async (tx) => {
+        // The caller's own session ended meanwhile: roll the whole change back.
+        if (!(await tx.sessions.reissue(caller.sessionId, refresh.record, at))) throw new AuthError('TOKEN_REVOKED');
+        await tx.users.setPasswordHash(user.id, passwordHash);
+        return tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
+      });
+      revokeSessions(revoked);
+      return tokens.issue(user, caller.sessionId, refresh);
+    },
+  };
+}

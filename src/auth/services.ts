@@ -1,0 +1,10 @@
+import type { AuthService } from './auth-service';
+import type { SessionService } from './session-service';
+import type { UserService } from './user-service';
+
+/** The use cases the GraphQL layer (and the command line) call. */
+export interface Services {
+  readonly auth: AuthService;
+  readonly sessions: SessionService;
+  readonly users: UserService;
+}

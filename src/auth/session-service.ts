@@ -1,0 +1,44 @@
+import type { Clock } from '../clock';
+import type { SessionRow } from '../db/schema';
+import type { Store } from '../db/store';
+import { isId } from './ids';
+import type { Principal } from './principal';
+import type { RevocationList } from './revocation';
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+export function createSessionService({ store, revocations, clock }: { store: Store; revocations: RevocationList; clock: Clock }) {
+  const now = () => new Date(clock.now());
+
+  return {
+    /** Live sessions, newest first. */
+    listLive(userId: string): Promise<SessionRow[]> {
+      return store.sessions.listLive(userId, now());
+    },
+
+    /** Every session ends and every access token of the user stops working. */
+    async logoutAll(caller: Principal): Promise<true> {
+      const at = now();
+      const user = await store.transaction(async (tx) => {
+        await tx.sessions.revokeAllOf(caller.userId, at);
+        return tx.users.revokeAllTokens(caller.userId, at);
+      });
+      if (user) revocations.apply({ kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: at.getTime() });
+      return true;
+    },
+
+    /**
+     * Ends a session of the caller's, or anyone's for an ADMIN. False when there is no such
+     * session the caller may see, so that others' session ids cannot be probed.
+     */
+    async revoke(caller: Principal, sessionId: string): Promise<boolean> {
+      if (!isId(sessionId)) return false;
+      const session = await store.sessions.findById(sessionId);
+      if (!session || (session.userId !== caller.userId && caller.role !== 'ADMIN')) return false;
+      for (const s of await store.sessions.revoke([sessionId], now())) {
+        revocations.apply({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() });
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { Clock } from '../clock';
+import type { Role, UserRow } from '../db/schema';
+import type { Store } from '../db/store';
+import type { UserKey } from '../db/users';
+import { ConflictError, InputError } from '../errors';
+import { isId } from './ids';
+import type { PasswordHasher } from './password';
+import type { RevocationList } from './revocation';
+import { registerSchema, validate } from './validation';
+
+export interface UserPage {
+  readonly edges: readonly { readonly cursor: string; readonly node: UserRow }[];
+  readonly hasNextPage: boolean;
+  readonly totalCount: number;
+}
+
+export interface NewAccount {
+  readonly username: string;
+  readonly email: string;
+  readonly password: string;
+  readonly role: Role;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+export function createUserService(deps: { store: Store; passwords: PasswordHasher; revocations: RevocationList; clock: Clock }) {
+  const { store, passwords, revocations, clock } = deps;
+  const now = () => new Date(clock.now());
+
+  const noSuchUser = () => new InputError('userId', 'No user has that id.');
+
+  function cutOffTokens(user: UserRow, at: Date): void {
+    revocations.apply({ kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: at.getTime() });
+  }
+
+  async function setRole(userId: string, role: Role): Promise<UserRow> {
+    const at = now();
+    const user = isId(userId) ? await store.users.setRole(userId, role, at) : undefined;
+    if (!user) throw noSuchUser();
+    cutOffTokens(user, at);
+    return user;
+  }
+
+  async function create(account: NewAccount): Promise<UserRow> {
+    const valid = validate(registerSchema, account);
+    const created = await store.users.create({
+      ...valid,
+      passwordHash: await passwords.hash(valid.password),
+      role: account.role,
+      createdAt: now(),
+    });
+    if (!created.ok) throw new ConflictError(created.taken);
+    return created.user;
+  }
+
+  return {
+    async findById(id: string): Promise<UserRow | undefined> {
+      return isId(id) ? store.users.findById(id) : undefined;
+    },
+
+    /** Oldest first, `first` in 1..100, after an opaque cursor. */
+    async page(first: number, after: string | null | undefined): Promise<UserPage> {
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw new InputError('first', '`first` must be 1 to 100.');
+      const key = after == null ? undefined : decodeCursor(after);
+      const [rows, totalCount] = await Promise.all([store.users.page(first + 1, key), store.users.count()]);
+      const nodes = rows.slice(0, first);
+      return { edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })), hasNextPage: rows.length > first, totalCount };
+    },
+
+    /** Older access tokens stop working; sessions stay, and their next refresh carries the new role. */
+    setRole,
+
+    /** Disabling ends every session and token at once; enabling lets the user log in again. */
+    async setDisabled(userId: string, disabled: boolean): Promise<UserRow> {
+      const at = now();
+      const user = !isId(userId)
+        ? undefined
+        : await store.transaction(async (tx) => {
+            if (disabled) await tx.sessions.revokeAllOf(userId, at);
+            return tx.users.setDisabled(userId, disabled, at);
+          });
+      if (!user) throw noSuchUser();
+      if (disabled) cutOffTokens(user, at);
+      return user;
+    },
+
+    /** For the command line and start-up: any role, same validation as `register`. */
+    create,
+
+    /** Creates the user as ADMIN, or makes an existing one ADMIN leaving its password alone. */
+    async ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<{ user: UserRow; action: 'created' | 'promoted' | 'unchanged' }> {
+      const existing = await store.users.findByLogin(account.username);
+      if (existing?.role === 'ADMIN') return { user: existing, action: 'unchanged' };
+      if (existing) return { user: await setRole(existing.id, 'ADMIN'), action: 'promoted' };
+      return { user: await create({ ...account, role: 'ADMIN' }), action: 'created' };
+    },
+  };
+}
+
+function encodeCursor(key: UserKey): string {
+  return Buffer.from(`${key.createdAt.toISOString()}|${key.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): UserKey {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (id === undefined || !isId(id) || Number.isNaN(createdAt.getTime())) {
+    throw new InputError('after', 'Not a cursor this API returned.');
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { InputError } from '../errors';
+
+const codePoints = (s: string) => [...s].length;
+
+export const usernameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{3,32}$/, 'A username is 3–32 characters of A–Z, a–z, 0–9 and _.');
+
+export const emailSchema = z
+  .string()
+  .max(254, 'An email address is at most 254 characters.')
+  .pipe(z.email('Not a valid email address.'));
+
+export const passwordSchema = z
+  .string()
+  .refine((s) => s.length <= 1024 && codePoints(s) >= 8 && codePoints(s) <= 256, 'A password is 8–256 characters.');
+
+export const registerSchema = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
+
+/**
+ * Checks `input` against `schema`; the first problem becomes an InputError naming its field
+ * (`field` when the schema checks a single value).
+ */
+export function validate<T>(schema: z.ZodType<T>, input: unknown, field = ''): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new InputError(issue.path.join('.') || field, issue.message);
+}

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { projectRoot } from '../project-root';
+import * as schema from './schema';
+
+/** postgres.js and PGlite behind one drizzle type: repositories never know which they talk to. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Database;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly maxConnections?: number }
+  /** `dataDir` undefined: in memory (tests). */
+  | { readonly kind: 'pglite'; readonly dataDir: string | undefined };
+
+// Arbitrary but fixed: every instance of the service takes the same lock before migrating.
+const MIGRATION_LOCK_KEY = 720_114_051;
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  switch (target.kind) {
+    case 'postgres':
+      return openPostgres(target.url, target.maxConnections ?? 10);
+    case 'pglite':
+      return openPglite(target.dataDir);
+  }
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  await migratePostgresWithLock(url);
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    kind: 'postgres',
+    db,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Two instances starting at once on one database: the second waits, then finds nothing to do. */
+async function migratePostgresWithLock(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    try {
+      await migratePostgres(drizzlePostgres(client), { migrationsFolder: migrationsFolder() });
+    } finally {
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
+  return {
+    kind: 'pglite',
+    db,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+function migrationsFolder(): string {
+  return join(projectRoot(), 'drizzle');
+}

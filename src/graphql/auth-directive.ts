@@ -1,0 +1,49 @@
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import { type AccessRule, can, isRole } from '../auth/policy';
+import { AuthError, ForbiddenError } from '../errors';
+import { callerOf, type GraphQLContext } from './context';
+
+/** How to find the owner (a user id) of an object, for `allowSelf`. */
+export type OwnerOf = Readonly<Record<string, (source: never) => string>>;
+
+/**
+ * Wraps every field that an @auth rule covers (its own, else its type's) in a synchronous check;
+ * fields without a rule keep their resolver untouched. A denied field throws, so it resolves to
+ * null with one error at its path and the rest of the response stands.
+ */
+export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf): GraphQLSchema {
+  const typeRules = new Map<string, AccessRule | undefined>();
+  const typeRule = (typeName: string) => {
+    if (!typeRules.has(typeName)) typeRules.set(typeName, readRule(schema, schema.getType(typeName)!));
+    return typeRules.get(typeName);
+  };
+
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, _fieldName, typeName) => {
+      const rule = readRule(schema, field) ?? typeRule(typeName);
+      return rule ? guard(field, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined) : field;
+    },
+  });
+}
+
+function guard(field: GraphQLFieldConfig<unknown, GraphQLContext>, rule: AccessRule, ownerOf: ((source: unknown) => string) | undefined) {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
+      const caller = callerOf(context, info);
+      if (!caller.ok) throw new AuthError(caller.reason);
+      if (!can(caller.principal, rule, ownerOf?.(source))) throw new ForbiddenError();
+      return resolve(source, args, context, info);
+    },
+  };
+}
+
+function readRule(schema: GraphQLSchema, node: GraphQLFieldConfig<unknown, unknown> | GraphQLNamedType): AccessRule | undefined {
+  const applied = getDirective(schema, node, 'auth')?.[0];
+  if (!applied) return undefined;
+  const requires: unknown = applied['requires'];
+  if (!isRole(requires)) throw new Error(`@auth(requires: ${String(requires)}) is not a role`);
+  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true });
+}

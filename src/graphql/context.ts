@@ -1,0 +1,51 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ClientInfo } from '../auth/auth-service';
+import type { Authenticate, Authentication } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
+import { AuthError } from '../errors';
+
+export interface GraphQLContext {
+  /** The Bearer token, decoded once per request. */
+  readonly auth: Authentication;
+  readonly client: ClientInfo;
+  /**
+   * Callers established by a mutation of this request (register, login, refresh,
+   * changePassword), by the mutation's response key: its payload resolves as that user.
+   */
+  readonly payloadCallers: Map<string, Authentication>;
+}
+
+export interface RequestFacts {
+  readonly authorization: string | undefined;
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** Never throws: a bad token only makes guarded fields fail, each with its reason. */
+export function createContext(authenticate: Authenticate, request: RequestFacts): GraphQLContext {
+  return {
+    auth: authenticate(request.authorization),
+    client: { ip: request.ip, userAgent: request.userAgent },
+    payloadCallers: new Map(),
+  };
+}
+
+/** The caller a field resolves for: the payload's user inside an AuthPayload, else the Bearer's. */
+export function callerOf(context: GraphQLContext, info: GraphQLResolveInfo): Authentication {
+  if (context.payloadCallers.size === 0) return context.auth;
+  let path = info.path;
+  while (path.prev) path = path.prev;
+  return context.payloadCallers.get(String(path.key)) ?? context.auth;
+}
+
+/** For resolvers behind @auth: the directive has already refused anyone without a valid token. */
+export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): Principal {
+  const caller = callerOf(context, info);
+  if (!caller.ok) throw new AuthError(caller.reason);
+  return caller.principal;
+}
+
+/** Makes the rest of this mutation's payload resolve as `principal`. */
+export function actAs(context: GraphQLContext, info: GraphQLResolveInfo, principal: Principal): void {
+  context.payloadCallers.set(String(info.path.key), { ok: true, principal });
+}

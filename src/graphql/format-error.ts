@@ -1,0 +1,44 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { type GraphQLFormattedError } from 'graphql';
+import { type DomainError, isDomainError } from '../errors';
+
+/** The `extensions` a client sees for an expected failure: the code and what it needs to act. */
+function extensionsOf(error: DomainError): Record<string, unknown> {
+  switch (error.code) {
+    case 'UNAUTHENTICATED':
+      return { code: error.code, reason: error.reason };
+    case 'FORBIDDEN':
+      return { code: error.code };
+    case 'BAD_USER_INPUT':
+      return { code: error.code, field: error.field };
+    case 'CONFLICT':
+      return { code: error.code, field: error.field };
+    case 'RATE_LIMITED':
+      return { code: error.code, retryAfter: error.retryAfterSeconds };
+  }
+}
+
+/** True for what no client should have caused: worth a log line at error level. */
+export function isUnexpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (isDomainError(original)) return false;
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return code === undefined || code === 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * The one place where errors become what clients see. Domain errors get their code; errors
+ * Apollo or graphql-js already coded (validation, bad variables) pass; anything else is
+ * INTERNAL_SERVER_ERROR, and in production carries nothing beyond that.
+ */
+export function createFormatError(options: { production: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (isDomainError(original)) {
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(original) };
+    }
+    if (!isUnexpected(error)) return formatted;
+    if (!options.production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { createApp } from './app';
+import { systemClock } from './clock';
+import { type Config, ConfigError, configFromProcess } from './config';
+import { type DatabaseTarget, openDatabase } from './db/client';
+import { ensureDevSecret } from './dev-secret';
+import { InputError } from './errors';
+import { SchemaRuleError } from './graphql/assert-root-fields-marked';
+import { createLogger } from './logger';
+import { safeError } from './safe-error';
+import { startHttpServer } from './server';
+
+export function databaseTarget(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DatabaseTarget {
+  return config.databaseUrl !== undefined
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = configFromProcess();
+  const logger = createLogger(config);
+
+  let jwtSecret = config.jwtSecret;
+  if (jwtSecret === undefined) {
+    const dev = ensureDevSecret(config.dataDir);
+    jwtSecret = dev.secret;
+    logger.warn({ path: dev.path }, `JWT_SECRET is not set: using the ${dev.created ? 'newly generated' : 'kept'} development secret`);
+  }
+
+  const database = await openDatabase(databaseTarget(config));
+  const app = await createApp({ config, jwtSecret, database, clock: systemClock });
+  if (config.admin) {
+    const { user, action } = await app.services.users.ensureAdmin(config.admin).catch((error: unknown) => {
+      if (error instanceof InputError) throw new ConfigError(`invalid configuration:\n  ADMIN_${error.field.toUpperCase()}: ${error.message}`);
+      throw error;
+    });
+    logger.info({ userId: user.id, action }, `admin ${user.username}: ${action}`);
+  }
+
+  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy });
+  logger.info(
+    { url: server.url, database: database.kind, startupMs: Math.round(performance.now() - started) },
+    `Gatehouse listening on ${server.url} (${database.kind === 'pglite' ? 'embedded database in ' + config.dataDir : 'PostgreSQL'})`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests in flight');
+    try {
+      await server.stop();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: safeError(error) }, 'unclean stop');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof SchemaRuleError;
+  process.stderr.write(`gatehouse: cannot start: ${known ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { App } from './app';
+import { ConfigError } from './config';
+import { createContext, type GraphQLContext } from './graphql/context';
+import { createFormatError } from './graphql/format-error';
+import { requestLogPlugin } from './graphql/request-log-plugin';
+import { parseTrustProxy } from './trust-proxy';
+
+export interface HttpOptions {
+  readonly port: number;
+  readonly production: boolean;
+  readonly trustProxy: string | undefined;
+  /** Bind address; all interfaces when undefined. */
+  readonly host?: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets requests in flight finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+const BODY_LIMIT = '100kb';
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export async function startHttpServer(app: App, logger: Logger, options: HttpOptions): Promise<RunningServer> {
+  const http = createServer();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: app.schema,
+    nodeEnv: options.production ? 'production' : 'development',
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createFormatError({ production: options.production }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: http, stopGracePeriodMillis: 10_000 }),
+      options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      requestLogPlugin(logger),
+    ],
+  });
+  await apollo.start();
+
+  const web = express();
+  web.disable('x-powered-by');
+  try {
+    web.set('trust proxy', parseTrustProxy(options.trustProxy));
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  TRUST_PROXY: ${(error as Error).message}`);
+  }
+
+  web.get('/health', async (_req, res) => {
+    const healthy = await withTimeout(app.database.ping(), HEALTH_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable' });
+  });
+
+  web.use(
+    '/graphql',
+    express.json({ limit: BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(app.authenticate, { authorization: req.headers.authorization, ip: req.ip, userAgent: req.get('user-agent') }),
+    }),
+  );
+
+  web.use(bodyErrors(logger));
+  http.on('request', web);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host ?? 'localhost'}:${port}/graphql`,
+    port,
+    stop: () => apollo.stop(),
+  };
+}
+
+/** Body too large (413) or not JSON (400): answered as GraphQL errors, nothing executed. */
+function bodyErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message =
+      status === 413 ? `Request body over ${BODY_LIMIT}` : status === 400 ? 'Request body is not valid JSON' : 'Internal server error';
+    if (status === 500) logger.error({ type: error.type }, 'http error');
+    else logger.info({ status, outcome: error.type ?? 'bad request' }, 'http request refused');
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
