@@ -1,20 +1,14 @@
-import { join } from 'node:path';
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { type Config, ConfigError, configFromProcess } from './config';
-import { type DatabaseTarget, openDatabase } from './db/client';
+import { ConfigError, configFromProcess } from './config';
+import { databaseTarget } from './database-target';
+import { openDatabase } from './db/client';
 import { ensureDevSecret } from './dev-secret';
 import { InputError } from './errors';
 import { SchemaRuleError } from './graphql/assert-root-fields-marked';
 import { createLogger } from './logger';
 import { safeError } from './safe-error';
 import { startHttpServer } from './server';
-
-export function databaseTarget(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DatabaseTarget {
-  return config.databaseUrl !== undefined
-    ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') };
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

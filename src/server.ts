@@ -1,17 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { App } from './app';
 import { ConfigError } from './config';
-import { createContext, type GraphQLContext } from './graphql/context';
-import { createFormatError } from './graphql/format-error';
-import { requestLogPlugin } from './graphql/request-log-plugin';
+import { createApollo } from './graphql/apollo';
+import { createContext } from './graphql/context';
 import { parseTrustProxy } from './trust-proxy';
 
 export interface HttpOptions {
@@ -34,17 +29,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 export async function startHttpServer(app: App, logger: Logger, options: HttpOptions): Promise<RunningServer> {
   const http = createServer();
-  const apollo = new ApolloServer<GraphQLContext>({
-    schema: app.schema,
-    nodeEnv: options.production ? 'production' : 'development',
-    includeStacktraceInErrorResponses: !options.production,
-    formatError: createFormatError({ production: options.production }),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: http, stopGracePeriodMillis: 10_000 }),
-      options.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      requestLogPlugin(logger),
-    ],
-  });
+  const apollo = createApollo({ schema: app.schema, production: options.production, logger, httpServer: http });
   await apollo.start();
 
   const web = express();

@@ -26,10 +26,18 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLCont
             durationMs: Math.round((performance.now() - started) * 100) / 100,
             outcome: codes.length === 0 ? 'ok' : codes.join(','),
             status: response.http.status ?? 200,
-            userId: contextValue.auth?.ok ? contextValue.auth.principal.userId : undefined,
+            userId: userIdOf(contextValue),
           }, 'graphql request');
         },
       };
     },
   };
+}
+
+/** The Bearer's user, else the user a register/login/refresh of this request established. */
+function userIdOf(context: GraphQLContext | undefined): string | undefined {
+  if (!context) return undefined;
+  if (context.auth.ok) return context.auth.principal.userId;
+  for (const caller of context.payloadCallers.values()) if (caller.ok) return caller.principal.userId;
+  return undefined;
 }

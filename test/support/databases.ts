@@ -1,0 +1,30 @@
+import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { createScratchDatabase, POSTGRES_FLAG } from './postgres';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when global-setup found it answering. Use with describe.each. */
+export function databaseKinds(): DatabaseKind[] {
+  return process.env[POSTGRES_FLAG] === '1' ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A migrated, empty database of the kind: PGlite in memory, or a scratch PostgreSQL database dropped on close. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
+  if (kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: undefined });
+  const scratch = await createScratchDatabase();
+  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 5 });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await scratch.drop();
+    },
+  };
+}
+
+let counter = 0;
+/** A username no other test (or earlier run against the same database) has used. */
+export function uniqueName(prefix = 'u'): string {
+  counter += 1;
+  return `${prefix}_${process.pid.toString(36)}_${counter}_${Math.random().toString(36).slice(2, 7)}`.slice(0, 32);
+}

@@ -1,0 +1,93 @@
+import type { ApolloServer } from '@apollo/server';
+import type { DocumentNode } from 'graphql';
+import { type App, createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createApollo } from '../../src/graphql/apollo';
+import { createContext, type GraphQLContext } from '../../src/graphql/context';
+import { createLogger } from '../../src/logger';
+import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
+import { FakeClock } from './fake-clock';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface ExecuteOptions {
+  variables?: Record<string, unknown>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** The raw Authorization header, when a test needs a malformed one. */
+  authorization?: string;
+  ip?: string;
+}
+
+export interface TestApp {
+  readonly app: App;
+  readonly clock: FakeClock;
+  readonly apollo: ApolloServer<GraphQLContext>;
+  execute(query: string | DocumentNode, options?: ExecuteOptions): Promise<GraphQLResult>;
+  close(): Promise<void>;
+}
+
+/** The real app (schema, services, directive) on a fresh database, with a fake clock and BCRYPT_COST 4. */
+export async function createTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...env });
+  const clock = new FakeClock();
+  const database = await openTestDatabase(kind);
+  const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock });
+  const apollo = createApollo({ schema: app.schema, production: false, logger: createLogger({ logLevel: 'silent' }) });
+  await apollo.start();
+  return {
+    app,
+    clock,
+    apollo,
+    async execute(query, options = {}) {
+      const authorization = options.authorization ?? (options.token === undefined ? undefined : `Bearer ${options.token}`);
+      const contextValue = createContext(app.authenticate, { authorization, ip: options.ip ?? '127.0.0.1', userAgent: 'jest' });
+      const response = await apollo.executeOperation({ query, variables: options.variables }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      return response.body.singleResult as GraphQLResult;
+    },
+    async close() {
+      await apollo.stop();
+      await database.close();
+    },
+  };
+}
+
+export interface Registered {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly password: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+const REGISTER = `mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken user { id } }
+}`;
+
+/** Registers a new, unique user through the API. */
+export async function registerUser(t: TestApp, prefix = 'user'): Promise<Registered> {
+  const username = uniqueName(prefix);
+  const input = { username, email: `${username}@example.com`, password: `pw-${username}-long` };
+  const result = await t.execute(REGISTER, { variables: { input } });
+  const payload = result.data?.['register'] as { accessToken: string; refreshToken: string; user: { id: string } } | undefined;
+  if (!payload) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
+  return { id: payload.user.id, ...input, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
+}
+
+/** Registers a user and makes them ADMIN directly through the service (as ADMIN_* or the CLI would), then logs in. */
+export async function registerAdmin(t: TestApp): Promise<Registered> {
+  const user = await registerUser(t, 'admin');
+  await t.app.services.users.setRole(user.id, 'ADMIN');
+  const login = await t.execute(`mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`, {
+    variables: { input: { username: user.username, password: user.password } },
+  });
+  const payload = login.data?.['login'] as { accessToken: string; refreshToken: string };
+  return { ...user, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
+}
