@@ -38,5 +38,5 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['graphql', '@apollo/*', '@graphql-tools/*', '**/graphql/**', '**/auth/**'], message: 'db/ imports neither auth/ nor GraphQL.' }] }],
     },
   },
-  { files: ['*.js', '*.mjs'], languageOptions: { globals: { module: 'writable', require: 'readonly' } } },
+  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly' } } },
 );

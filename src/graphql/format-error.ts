@@ -18,12 +18,17 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
   }
 }
 
+/** The `extensions.code` a client will see for `error`, before formatting. */
+export function codeOf(error: unknown): string {
+  const original = unwrapResolverError(error);
+  if (isDomainError(original)) return original.code;
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 /** True for what no client should have caused: worth a log line at error level. */
 export function isUnexpected(error: unknown): boolean {
-  const original = unwrapResolverError(error);
-  if (isDomainError(original)) return false;
-  const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-  return code === undefined || code === 'INTERNAL_SERVER_ERROR';
+  return codeOf(error) === 'INTERNAL_SERVER_ERROR';
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import { safeError } from '../safe-error';
 import type { GraphQLContext } from './context';
-import { isUnexpected } from './format-error';
+import { codeOf, isUnexpected } from './format-error';
 
 /**
  * One JSON line per GraphQL request: operation, duration, outcome (the error codes), and the
@@ -20,7 +20,7 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLCont
           }
         },
         async willSendResponse({ operationName, errors, contextValue, response }) {
-          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR')))];
+          const codes = [...new Set((errors ?? []).map(codeOf))];
           logger.info({
             operation: operationName ?? null,
             durationMs: Math.round((performance.now() - started) * 100) / 100,
