@@ -3,9 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/access-token';
 import { createAuthService } from './auth/auth-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
-import { loadRevocations } from './auth/load-revocations';
 import { createPasswordHasher } from './auth/password';
 import { createRevocationList, type RevocationList } from './auth/revocation';
+import { createRevocationSync, type RevocationSync, type SyncLog } from './auth/revocation-sync';
 import type { Services } from './auth/services';
 import { createSessionService } from './auth/session-service';
 import { createTokenIssuer } from './auth/token-issuer';
@@ -13,6 +13,7 @@ import { createUserService } from './auth/user-service';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { DatabaseHandle } from './db/client';
+import { REVOCATION_CHANNEL } from './db/revocation-channel';
 import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
 import { projectRoot } from './project-root';
@@ -29,8 +30,13 @@ export interface App {
   readonly schema: GraphQLSchema;
   readonly authenticate: Authenticate;
   readonly revocations: RevocationList;
+  readonly revocationSync: RevocationSync;
   readonly database: DatabaseHandle;
+  /** Stops listening for other instances' revocations; the database stays open. */
+  stop(): Promise<void>;
 }
+
+const SILENT: SyncLog = { info: () => {}, warn: () => {} };
 
 /** The composition root: every piece built from its dependencies, nothing global. */
 export async function createApp(deps: {
@@ -38,6 +44,7 @@ export async function createApp(deps: {
   jwtSecret: string;
   database: DatabaseHandle;
   clock: Clock;
+  log?: SyncLog;
   typeDefs?: readonly string[];
 }): Promise<App> {
   const { config, database, clock } = deps;
@@ -59,6 +66,17 @@ export async function createApp(deps: {
     users: createUserService({ store, passwords, revocations, clock }),
   };
   const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services);
-  await loadRevocations({ store, revocations, clock, retentionMs });
-  return { services, schema, authenticate: createAuthenticate({ accessTokens, revocations }), revocations, database };
+  // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
+  const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log: deps.log ?? SILENT });
+  const listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
+  await revocationSync.settled();
+  return {
+    services,
+    schema,
+    authenticate: createAuthenticate({ accessTokens, revocations, trusted: revocationSync.trusted, store }),
+    revocations,
+    revocationSync,
+    database,
+    stop: () => listening.close(),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 /** Everything the service reads from its environment, validated once and frozen. */
 export interface Config {
@@ -17,7 +18,7 @@ export interface Config {
   readonly refreshTokenTtlSeconds: number;
   readonly bcryptCost: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly trustProxy: string | undefined;
+  readonly trustProxy: TrustProxy;
   readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
 
@@ -25,14 +26,17 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+// Ten years: beyond that an expiry date stops being meaningful (and JavaScript dates give out).
+const MAX_DURATION_SECONDS = 3650 * 86_400;
+
 const duration = (name: string, fallback: string) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
       const seconds = parseDuration(value);
-      if (seconds === undefined || seconds <= 0) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a positive duration such as 900, 15m or 30d` });
+      if (seconds === undefined || seconds <= 0 || seconds > MAX_DURATION_SECONDS) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration from 1s to 3650d, such as 900, 15m or 30d` });
         return z.NEVER;
       }
       return seconds;
@@ -45,7 +49,7 @@ const optional = z
 
 const env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).default(4000)),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATA_DIR: z.string().min(1).default('./data'),
   JWT_SECRET: optional,
@@ -55,7 +59,14 @@ const env = z.object({
   REFRESH_TOKEN_TTL: duration('REFRESH_TOKEN_TTL', '30d'),
   BCRYPT_COST: optional.pipe(z.coerce.number<string | undefined>().int().min(4).max(31).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: optional,
+  TRUST_PROXY: optional.transform((value, ctx) => {
+    try {
+      return parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; use true, false, a hop count or a list of addresses/CIDRs` });
+      return z.NEVER;
+    }
+  }),
   ADMIN_USERNAME: optional,
   ADMIN_EMAIL: optional,
   ADMIN_PASSWORD: optional,

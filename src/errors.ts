@@ -59,7 +59,12 @@ export class RateLimitedError extends Error {
   }
 }
 
-export type DomainError = AuthError | ForbiddenError | InputError | ConflictError | RateLimitedError;
+/** A dependency (the database) is away, so the answer cannot be given safely now; retrying later can work. */
+export class UnavailableError extends Error {
+  readonly code = 'SERVICE_UNAVAILABLE';
+}
+
+export type DomainError = AuthError | ForbiddenError | InputError | ConflictError | RateLimitedError | UnavailableError;
 
 export function isDomainError(error: unknown): error is DomainError {
   return (
@@ -67,6 +72,7 @@ export function isDomainError(error: unknown): error is DomainError {
     error instanceof ForbiddenError ||
     error instanceof InputError ||
     error instanceof ConflictError ||
-    error instanceof RateLimitedError
+    error instanceof RateLimitedError ||
+    error instanceof UnavailableError
   );
 }

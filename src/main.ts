@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
 
   const database = await openDatabase(databaseTarget(config));
-  const app = await createApp({ config, jwtSecret, database, clock: systemClock });
+  const app = await createApp({ config, jwtSecret, database, clock: systemClock, log: logger });
   if (config.admin) {
     const { user, action } = await app.services.users.ensureAdmin(config.admin).catch((error: unknown) => {
       if (error instanceof InputError) throw new ConfigError(`invalid configuration:\n  ADMIN_${error.field.toUpperCase()}: ${error.message}`);
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     try {
       await server.stop();
+      await app.stop();
       await database.close();
       logger.info('stopped');
       process.exit(0);

@@ -6,9 +6,10 @@
 export function safeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const query = (error as { query?: unknown }).query;
-  if (typeof query === 'string' && error.cause instanceof Error) {
-    const cause = error.cause as Error & { code?: unknown };
-    return { type: error.name, query, message: cause.message, code: cause.code, stack: cause.stack };
+  // drizzle sets `params` even when the driver threw something other than an Error.
+  if (typeof query === 'string' && (error.cause instanceof Error || 'params' in error)) {
+    const cause = error.cause instanceof Error ? (error.cause as Error & { code?: unknown }) : undefined;
+    return { type: error.name, query, message: cause?.message, code: cause?.code, stack: cause?.stack };
   }
   return { type: error.name, message: error.message, stack: error.stack };
 }

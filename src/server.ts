@@ -4,15 +4,14 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { App } from './app';
-import { ConfigError } from './config';
 import { createApollo } from './graphql/apollo';
 import { createContext } from './graphql/context';
-import { parseTrustProxy } from './trust-proxy';
+import type { TrustProxy } from './trust-proxy';
 
 export interface HttpOptions {
   readonly port: number;
   readonly production: boolean;
-  readonly trustProxy: string | undefined;
+  readonly trustProxy: TrustProxy;
   /** Bind address; all interfaces when undefined. */
   readonly host?: string;
 }
@@ -34,11 +33,7 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
 
   const web = express();
   web.disable('x-powered-by');
-  try {
-    web.set('trust proxy', parseTrustProxy(options.trustProxy));
-  } catch (error) {
-    throw new ConfigError(`invalid configuration:\n  TRUST_PROXY: ${(error as Error).message}`);
-  }
+  web.set('trust proxy', options.trustProxy);
 
   web.get('/health', async (_req, res) => {
     const healthy = await withTimeout(app.database.ping(), HEALTH_TIMEOUT_MS).then(

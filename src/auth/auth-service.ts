@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { sessionsEnded } from '../db/revocation-channel';
 import type { Store } from '../db/store';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
 import type { PasswordHasher } from './password';
@@ -56,10 +57,6 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     return tokens.issue(user, session.id, refresh);
   }
 
-  function revokeSessions(revoked: readonly { id: string; revokedAt: Date }[]): void {
-    for (const s of revoked) revocations.apply({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() });
-  }
-
   return {
     async register(input: RegisterInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(registerSchema, input);
@@ -73,6 +70,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       if (input.username.length > MAX_LOGIN_LENGTH) throw new InputError('username', 'Too long for a username or email.');
       if (input.password.length > MAX_PASSWORD_LENGTH) throw new InputError('password', 'A password is 8–256 characters.');
+      if (!input.password.isWellFormed()) throw new InputError('password', 'A password must be valid Unicode text.');
       const user = await store.users.findByLogin(input.username);
       const matches = await passwords.verify(input.password, user?.passwordHash);
       if (!user || !matches) throw new AuthError('BAD_CREDENTIALS');
@@ -91,7 +89,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
           return tokens.issue(user, result.sessionId, next);
         }
         case 'reused':
-          if (result.revoked) revocations.apply({ kind: 'session', sessionId: result.sessionId, at: clock.now() });
+          revocations.applyAll(sessionsEnded(result.ended));
           throw new AuthError('REFRESH_TOKEN_REUSED');
         case 'invalid':
           throw new AuthError('REFRESH_TOKEN_INVALID');
@@ -108,7 +106,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         const session = await store.sessions.findByTokenHash(hashRefreshToken(refreshToken));
         if (session) ids.push(session.id);
       }
-      revokeSessions(await store.sessions.revoke(ids, now()));
+      revocations.applyAll(sessionsEnded(await store.sessions.revoke(ids, now())));
       return true;
     },
 
@@ -116,7 +114,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     async changePassword(caller: Principal, input: ChangePasswordInput): Promise<IssuedSession> {
       const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
       const user = await store.users.findById(caller.userId);
-      const current = input.currentPassword.length <= MAX_PASSWORD_LENGTH ? input.currentPassword : '';
+      const current = input.currentPassword.length <= MAX_PASSWORD_LENGTH && input.currentPassword.isWellFormed() ? input.currentPassword : '';
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
@@ -129,7 +127,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         await tx.users.setPasswordHash(user.id, passwordHash);
         return tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
       });
-      revokeSessions(revoked);
+      revocations.applyAll(sessionsEnded(revoked));
       return tokens.issue(user, caller.sessionId, refresh);
     },
   };

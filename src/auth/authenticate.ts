@@ -1,23 +1,50 @@
-import type { AuthReason } from '../errors';
-import type { AccessTokens } from './access-token';
+import type { Store } from '../db/store';
+import { AuthError, UnavailableError } from '../errors';
+import type { AccessClaims, AccessTokens } from './access-token';
 import type { Principal } from './principal';
 import type { RevocationList } from './revocation';
 
-export type Authentication =
-  | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly reason: Extract<AuthReason, `TOKEN_${string}`> };
+export type TokenFailure = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' | 'TOKEN_UNVERIFIABLE';
 
-export type Authenticate = (authorization: string | undefined) => Authentication;
+export type Authentication = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: TokenFailure };
+
+/** Synchronous while the revocation list is trusted; a promise only while it is being rebuilt. */
+export type Authenticate = (authorization: string | undefined) => Authentication | Promise<Authentication>;
+
+/** The error a guarded field fails with when its caller did not authenticate. */
+export function authenticationError(reason: TokenFailure): AuthError | UnavailableError {
+  return reason === 'TOKEN_UNVERIFIABLE'
+    ? new UnavailableError('Access cannot be checked right now (the database is unreachable): try again shortly.')
+    : new AuthError(reason);
+}
 
 const MISSING: Authentication = { ok: false, reason: 'TOKEN_MISSING' };
 const INVALID: Authentication = { ok: false, reason: 'TOKEN_INVALID' };
 const REVOKED: Authentication = { ok: false, reason: 'TOKEN_REVOKED' };
+const UNVERIFIABLE: Authentication = { ok: false, reason: 'TOKEN_UNVERIFIABLE' };
 
 /**
- * An `Authorization` header to a caller, or the reason there is none. Never throws and never
- * touches the database: the signature check is cached, revocation is in memory.
+ * An `Authorization` header to a caller, or the reason there is none; never throws. Normally no
+ * database query: the signature check is cached and revocation is in memory. While the memory
+ * may have missed a revocation (`trusted()` false), each token is vouched for by the database,
+ * and when that fails too the token is not accepted.
  */
-export function createAuthenticate(deps: { accessTokens: AccessTokens; revocations: RevocationList }): Authenticate {
+export function createAuthenticate(deps: {
+  accessTokens: AccessTokens;
+  revocations: RevocationList;
+  trusted: () => boolean;
+  store: Store;
+}): Authenticate {
+  async function vouch(claims: AccessClaims, principal: Principal): Promise<Authentication> {
+    try {
+      const [session, user] = await Promise.all([deps.store.sessions.findById(claims.sid), deps.store.users.findById(claims.sub)]);
+      const live = session?.revokedAt === null && user !== undefined && !user.disabled && claims.ver >= user.tokenVersion;
+      return live ? { ok: true, principal } : REVOKED;
+    } catch {
+      return UNVERIFIABLE;
+    }
+  }
+
   return (authorization) => {
     if (authorization === undefined || authorization === '') return MISSING;
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
@@ -26,6 +53,7 @@ export function createAuthenticate(deps: { accessTokens: AccessTokens; revocatio
     if (!check.ok) return check;
     if (deps.revocations.isRevoked(check.claims)) return REVOKED;
     const { sub, role, sid } = check.claims;
-    return { ok: true, principal: { userId: sub, role, sessionId: sid } };
+    const principal: Principal = { userId: sub, role, sessionId: sid };
+    return deps.trusted() ? { ok: true, principal } : vouch(check.claims, principal);
   };
 }

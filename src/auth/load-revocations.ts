@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { sessionsEnded } from '../db/revocation-channel';
 import type { Store } from '../db/store';
 import type { RevocationList } from './revocation';
 
@@ -6,6 +7,6 @@ import type { RevocationList } from './revocation';
 export async function loadRevocations(deps: { store: Store; revocations: RevocationList; clock: Clock; retentionMs: number }): Promise<void> {
   const since = new Date(deps.clock.now() - deps.retentionMs);
   const [sessions, cutoffs] = await Promise.all([deps.store.sessions.revokedSince(since), deps.store.users.cutoffsSince(since)]);
-  for (const s of sessions) deps.revocations.apply({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() });
-  for (const c of cutoffs) deps.revocations.apply({ kind: 'user', userId: c.userId, minVersion: c.tokenVersion, at: c.at.getTime() });
+  deps.revocations.applyAll(sessionsEnded(sessions));
+  deps.revocations.applyAll(cutoffs);
 }

@@ -1,14 +1,13 @@
 import type { Clock } from '../clock';
+import type { RevocationEvent } from '../db/revocation-channel';
 import type { AccessClaims } from './access-token';
 
-export type RevocationEvent =
-  | { readonly kind: 'session'; readonly sessionId: string; readonly at: number }
-  /** Every access token of the user with a version below `minVersion` is dead. */
-  | { readonly kind: 'user'; readonly userId: string; readonly minVersion: number; readonly at: number };
+export type { RevocationEvent };
 
 export interface RevocationList {
   isRevoked(claims: AccessClaims): boolean;
   apply(event: RevocationEvent): void;
+  applyAll(events: readonly RevocationEvent[]): void;
   size(): { sessions: number; users: number };
 }
 
@@ -37,26 +36,30 @@ export function createRevocationList(options: { clock: Clock; retentionMs: numbe
       return cut !== undefined && claims.ver < cut.minVersion;
     },
 
-    apply(event) {
-      const now = clock.now();
-      sweep(now);
-      const forgetAt = event.at + retentionMs;
-      if (forgetAt <= now) return;
-      switch (event.kind) {
-        case 'session':
-          sessions.set(event.sessionId, Math.max(forgetAt, sessions.get(event.sessionId) ?? 0));
-          return;
-        case 'user': {
-          const cut = users.get(event.userId);
-          users.set(event.userId, {
-            minVersion: Math.max(event.minVersion, cut?.minVersion ?? 0),
-            forgetAt: Math.max(forgetAt, cut?.forgetAt ?? 0),
-          });
-          return;
-        }
-      }
+    apply,
+    applyAll: (events) => {
+      for (const event of events) apply(event);
     },
-
     size: () => ({ sessions: sessions.size, users: users.size }),
   };
+
+  function apply(event: RevocationEvent): void {
+    const now = clock.now();
+    sweep(now);
+    const forgetAt = event.at + retentionMs;
+    if (forgetAt <= now) return;
+    switch (event.kind) {
+      case 'session':
+        sessions.set(event.sessionId, Math.max(forgetAt, sessions.get(event.sessionId) ?? 0));
+        return;
+      case 'user': {
+        const cut = users.get(event.userId);
+        users.set(event.userId, {
+          minVersion: Math.max(event.minVersion, cut?.minVersion ?? 0),
+          forgetAt: Math.max(forgetAt, cut?.forgetAt ?? 0),
+        });
+        return;
+      }
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { sessionsEnded, userCutoff } from '../db/revocation-channel';
 import type { SessionRow } from '../db/schema';
 import type { Store } from '../db/store';
 import { isId } from './ids';
@@ -23,7 +24,7 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
         await tx.sessions.revokeAllOf(caller.userId, at);
         return tx.users.revokeAllTokens(caller.userId, at);
       });
-      if (user) revocations.apply({ kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: at.getTime() });
+      if (user) revocations.apply(userCutoff(user));
       return true;
     },
 
@@ -35,9 +36,7 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
       if (!isId(sessionId)) return false;
       const session = await store.sessions.findById(sessionId);
       if (!session || (session.userId !== caller.userId && caller.role !== 'ADMIN')) return false;
-      for (const s of await store.sessions.revoke([sessionId], now())) {
-        revocations.apply({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() });
-      }
+      revocations.applyAll(sessionsEnded(await store.sessions.revoke([sessionId], now())));
       return true;
     },
   };

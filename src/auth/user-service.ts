@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { userCutoff } from '../db/revocation-channel';
 import type { Role, UserRow } from '../db/schema';
 import type { Store } from '../db/store';
 import type { UserKey } from '../db/users';
@@ -29,15 +30,11 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
 
   const noSuchUser = () => new InputError('userId', 'No user has that id.');
 
-  function cutOffTokens(user: UserRow, at: Date): void {
-    revocations.apply({ kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: at.getTime() });
-  }
-
   async function setRole(userId: string, role: Role): Promise<UserRow> {
     const at = now();
     const user = isId(userId) ? await store.users.setRole(userId, role, at) : undefined;
     if (!user) throw noSuchUser();
-    cutOffTokens(user, at);
+    revocations.apply(userCutoff(user));
     return user;
   }
 
@@ -80,7 +77,7 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
             return tx.users.setDisabled(userId, disabled, at);
           });
       if (!user) throw noSuchUser();
-      if (disabled) cutOffTokens(user, at);
+      if (disabled) revocations.apply(userCutoff(user));
       return user;
     },
 

@@ -14,7 +14,9 @@ export const emailSchema = z
 
 export const passwordSchema = z
   .string()
-  .refine((s) => s.length <= 1024 && codePoints(s) >= 8 && codePoints(s) <= 256, 'A password is 8–256 characters.');
+  .refine((s) => s.length <= 1024 && codePoints(s) >= 8 && codePoints(s) <= 256, 'A password is 8–256 characters.')
+  // A lone surrogate would reach the hash as U+FFFD, making two different passwords one.
+  .refine((s) => s.isWellFormed(), 'A password must be valid Unicode text.');
 
 export const registerSchema = z.object({ username: usernameSchema, email: emailSchema, password: passwordSchema });
 

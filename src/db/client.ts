@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { projectRoot } from '../project-root';
+import { type ListenHandlers, type Listening, listenPglite, listenPostgres } from './listen';
 import * as schema from './schema';
 
 /** postgres.js and PGlite behind one drizzle type: repositories never know which they talk to. */
@@ -19,6 +20,8 @@ export interface DatabaseHandle {
   readonly db: Database;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Hears NOTIFYs on `channel`, and says when listening starts, drops and resumes. */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listening>;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -79,6 +83,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     ping: async () => {
       await client.query('select 1');
     },
+    listen: (channel, handlers) => listenPglite(client, channel, handlers),
     close: () => client.close(),
   };
 }

@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
+import { announce, sessionsEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
 
 export interface NewSession {
@@ -16,8 +17,8 @@ export interface NewRefreshToken {
 
 export type RotateResult =
   | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string }
-  /** A spent token came back: the session has been ended (`revoked` false if it already was). */
-  | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly revoked: boolean }
+  /** A spent token came back: the session has been ended (`ended` is empty if it already was). */
+  | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly ended: readonly RevokedSession[] }
   | { readonly kind: 'invalid' };
 
 export interface RevokedSession {
@@ -33,6 +34,13 @@ export function createSessionRepository(db: Database) {
   const revokedColumns = { id: sessions.id, userId: sessions.userId, revokedAt: sessions.revokedAt };
   const asRevoked = (rows: { id: string; userId: string; revokedAt: Date | null }[]): RevokedSession[] =>
     rows.map((r) => ({ id: r.id, userId: r.userId, revokedAt: r.revokedAt! }));
+
+  const endAndAnnounce = (which: SQL, now: Date): Promise<RevokedSession[]> =>
+    db.transaction(async (tx) => {
+      const ended = asRevoked(await tx.update(sessions).set({ revokedAt: now }).where(which).returning(revokedColumns));
+      await announce(tx as unknown as Database, sessionsEnded(ended));
+      return ended;
+    });
 
   return {
     /** A new session and its first refresh token, in one transaction. */
@@ -90,12 +98,15 @@ export function createSessionRepository(db: Database) {
           .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
           .where(eq(refreshTokens.tokenHash, tokenHash));
         if (!known || known.spentAt === null) return { kind: 'invalid' };
-        const ended = await tx
-          .update(sessions)
-          .set({ revokedAt: now })
-          .where(and(eq(sessions.id, known.sessionId), isNull(sessions.revokedAt)))
-          .returning({ id: sessions.id });
-        return { kind: 'reused', sessionId: known.sessionId, userId: known.userId, revoked: ended.length > 0 };
+        const ended = asRevoked(
+          await tx
+            .update(sessions)
+            .set({ revokedAt: now })
+            .where(and(eq(sessions.id, known.sessionId), isNull(sessions.revokedAt)))
+            .returning(revokedColumns),
+        );
+        await announce(tx as unknown as Database, sessionsEnded(ended));
+        return { kind: 'reused', sessionId: known.sessionId, userId: known.userId, ended };
       });
     },
 
@@ -140,25 +151,18 @@ export function createSessionRepository(db: Database) {
         .orderBy(desc(sessions.createdAt), desc(sessions.id));
     },
 
-    /** Ends the given sessions that are still open; returns those it ended. */
+    /** Ends the given sessions that are still open, and announces it; returns those it ended. */
     async revoke(ids: readonly string[], now: Date): Promise<RevokedSession[]> {
       if (ids.length === 0) return [];
-      const rows = await db
-        .update(sessions)
-        .set({ revokedAt: now })
-        .where(and(inArray(sessions.id, [...ids]), isNull(sessions.revokedAt)))
-        .returning(revokedColumns);
-      return asRevoked(rows);
+      return endAndAnnounce(and(inArray(sessions.id, [...ids]), isNull(sessions.revokedAt))!, now);
     },
 
-    /** Ends every open session of a user but `keep`. */
+    /** Ends every open session of a user but `keep`, and announces it. */
     async revokeAllOf(userId: string, now: Date, keep?: string): Promise<RevokedSession[]> {
-      const rows = await db
-        .update(sessions)
-        .set({ revokedAt: now })
-        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep === undefined ? undefined : ne(sessions.id, keep)))
-        .returning(revokedColumns);
-      return asRevoked(rows);
+      return endAndAnnounce(
+        and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep === undefined ? undefined : ne(sessions.id, keep))!,
+        now,
+      );
     },
 
     /** Sessions ended after `since`: what an instance must know at start-up. */

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { announce, type RevocationEvent, userCutoff } from './revocation-channel';
 import { type Role, type UserRow, users } from './schema';
 import { uniqueViolation } from './unique-violation';
 
@@ -18,12 +19,6 @@ export interface UserKey {
   readonly id: string;
 }
 
-export interface UserCutoff {
-  readonly userId: string;
-  readonly tokenVersion: number;
-  readonly at: Date;
-}
-
 const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
   users_username_lower_key: 'username',
   users_email_lower_key: 'email',
@@ -32,8 +27,17 @@ const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
 export type UserRepository = ReturnType<typeof createUserRepository>;
 
 export function createUserRepository(db: Database) {
-  /** Moves the user's token version on: every access token issued before now stops verifying. */
-  const bumpTokens = (at: Date) => ({ tokenVersion: sql`${users.tokenVersion} + 1`, tokensRevokedAt: at });
+  /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
+  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date) =>
+    db.transaction(async (tx) => {
+      const [user] = await tx
+        .update(users)
+        .set({ ...change, tokenVersion: sql`${users.tokenVersion} + 1`, tokensRevokedAt: at })
+        .where(eq(users.id, id))
+        .returning();
+      if (user) await announce(tx as unknown as Database, [userCutoff(user)]);
+      return user;
+    });
 
   return {
     /** The unique indexes on lower(...) decide, so a racing duplicate is a value, not a crash. */
@@ -85,36 +89,30 @@ export function createUserRepository(db: Database) {
       await db.update(users).set({ passwordHash }).where(eq(users.id, id));
     },
 
-    async setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
-      const [user] = await db
-        .update(users)
-        .set({ role, ...bumpTokens(at) })
-        .where(eq(users.id, id))
-        .returning();
-      return user;
+    /** Older access tokens of the user stop working (announced). */
+    setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, { role }, at);
     },
 
+    /** Disabling also ends every access token of the user (announced). */
     async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined> {
-      const [user] = await db
-        .update(users)
-        .set(disabled ? { disabled, ...bumpTokens(at) } : { disabled })
-        .where(eq(users.id, id))
-        .returning();
+      if (disabled) return updateAndCutOff(id, { disabled }, at);
+      const [user] = await db.update(users).set({ disabled }).where(eq(users.id, id)).returning();
       return user;
     },
 
-    async revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined> {
-      const [user] = await db.update(users).set(bumpTokens(at)).where(eq(users.id, id)).returning();
-      return user;
+    /** Every access token issued to the user so far stops working (announced). */
+    revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, {}, at);
     },
 
     /** Token cut-offs made after `since`: what an instance must know at start-up. */
-    async cutoffsSince(since: Date): Promise<UserCutoff[]> {
+    async cutoffsSince(since: Date): Promise<RevocationEvent[]> {
       const rows = await db
-        .select({ userId: users.id, tokenVersion: users.tokenVersion, at: users.tokensRevokedAt })
+        .select({ id: users.id, tokenVersion: users.tokenVersion, tokensRevokedAt: users.tokensRevokedAt })
         .from(users)
         .where(and(isNotNull(users.tokensRevokedAt), gt(users.tokensRevokedAt, since)));
-      return rows.map((r) => ({ userId: r.userId, tokenVersion: r.tokenVersion, at: r.at! }));
+      return rows.map(userCutoff);
     },
   };
 }

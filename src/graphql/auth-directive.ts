@@ -1,7 +1,8 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import { authenticationError } from '../auth/authenticate';
 import { type AccessRule, can, isRole } from '../auth/policy';
-import { AuthError, ForbiddenError } from '../errors';
+import { ForbiddenError } from '../errors';
 import { callerOf, type GraphQLContext } from './context';
 
 /** How to find the owner (a user id) of an object, for `allowSelf`. */
@@ -33,7 +34,7 @@ function guard(field: GraphQLFieldConfig<unknown, GraphQLContext>, rule: AccessR
     ...field,
     resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
       const caller = callerOf(context, info);
-      if (!caller.ok) throw new AuthError(caller.reason);
+      if (!caller.ok) throw authenticationError(caller.reason);
       if (!can(caller.principal, rule, ownerOf?.(source))) throw new ForbiddenError();
       return resolve(source, args, context, info);
     },

@@ -1,8 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ClientInfo } from '../auth/auth-service';
-import type { Authenticate, Authentication } from '../auth/authenticate';
+import { type Authenticate, type Authentication, authenticationError } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
-import { AuthError } from '../errors';
 
 export interface GraphQLContext {
   /** The Bearer token, decoded once per request. */
@@ -22,9 +21,9 @@ export interface RequestFacts {
 }
 
 /** Never throws: a bad token only makes guarded fields fail, each with its reason. */
-export function createContext(authenticate: Authenticate, request: RequestFacts): GraphQLContext {
+export async function createContext(authenticate: Authenticate, request: RequestFacts): Promise<GraphQLContext> {
   return {
-    auth: authenticate(request.authorization),
+    auth: await authenticate(request.authorization),
     client: { ip: request.ip, userAgent: request.userAgent },
     payloadCallers: new Map(),
   };
@@ -41,7 +40,7 @@ export function callerOf(context: GraphQLContext, info: GraphQLResolveInfo): Aut
 /** For resolvers behind @auth: the directive has already refused anyone without a valid token. */
 export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): Principal {
   const caller = callerOf(context, info);
-  if (!caller.ok) throw new AuthError(caller.reason);
+  if (!caller.ok) throw authenticationError(caller.reason);
   return caller.principal;
 }
 

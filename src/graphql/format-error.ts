@@ -15,6 +15,8 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
       return { code: error.code, field: error.field };
     case 'RATE_LIMITED':
       return { code: error.code, retryAfter: error.retryAfterSeconds };
+    case 'SERVICE_UNAVAILABLE':
+      return { code: error.code };
   }
 }
 

@@ -46,13 +46,14 @@ export async function createTestApp(kind: DatabaseKind, env: Record<string, stri
     apollo,
     async execute(query, options = {}) {
       const authorization = options.authorization ?? (options.token === undefined ? undefined : `Bearer ${options.token}`);
-      const contextValue = createContext(app.authenticate, { authorization, ip: options.ip ?? '127.0.0.1', userAgent: 'jest' });
+      const contextValue = await createContext(app.authenticate, { authorization, ip: options.ip ?? '127.0.0.1', userAgent: 'jest' });
       const response = await apollo.executeOperation({ query, variables: options.variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult as GraphQLResult;
     },
     async close() {
       await apollo.stop();
+      await app.stop();
       await database.close();
     },
   };

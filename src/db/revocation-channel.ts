@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client';
+
+/** The channel on which every instance hears what another one revoked. */
+export const REVOCATION_CHANNEL = 'gatehouse_revocations';
+
+export type RevocationEvent =
+  | { readonly kind: 'session'; readonly sessionId: string; readonly at: number }
+  /** Every access token of the user with a version below `minVersion` is dead. */
+  | { readonly kind: 'user'; readonly userId: string; readonly minVersion: number; readonly at: number };
+
+/**
+ * Queues the events on the channel. Called inside the transaction that made the change:
+ * PostgreSQL delivers a NOTIFY only when its transaction commits, so nothing is announced that
+ * did not happen, and nothing that happened goes unannounced.
+ */
+export async function announce(db: Database, events: readonly RevocationEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const payloads = JSON.stringify(events.map(encode));
+  await db.execute(sql`select pg_notify(${REVOCATION_CHANNEL}, p) from json_array_elements_text(${payloads}::json) as p`);
+}
+
+/** The event that announces a user's new token version (after setRole, logoutAll, disabling). */
+export function userCutoff(user: { id: string; tokenVersion: number; tokensRevokedAt: Date | null }): RevocationEvent {
+  return { kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: (user.tokensRevokedAt ?? new Date(0)).getTime() };
+}
+
+/** The events that announce ended sessions. */
+export function sessionsEnded(sessions: readonly { id: string; revokedAt: Date }[]): RevocationEvent[] {
+  return sessions.map((s) => ({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() }));
+}
+
+function encode(event: RevocationEvent): string {
+  switch (event.kind) {
+    case 'session':
+      return JSON.stringify(['s', event.sessionId, event.at]);
+    case 'user':
+      return JSON.stringify(['u', event.userId, event.at, event.minVersion]);
+  }
+}
+
+/** The event in a notification, or undefined for anything this version does not understand. */
+export function decodeRevocation(payload: string): RevocationEvent | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || typeof value[1] !== 'string' || typeof value[2] !== 'number') return undefined;
+  const [kind, id, at, minVersion] = value as [unknown, string, number, unknown];
+  if (kind === 's') return { kind: 'session', sessionId: id, at };
+  if (kind === 'u' && typeof minVersion === 'number') return { kind: 'user', userId: id, minVersion, at };
+  return undefined;
+}
