@@ -3,6 +3,7 @@ import { systemClock } from './clock';
 import { ConfigError, configFromProcess } from './config';
 import { databaseTarget } from './database-target';
 import { openDatabase } from './db/client';
+import { DataDirInUseError } from './db/data-dir-lock';
 import { ensureDevSecret } from './dev-secret';
 import { InputError } from './errors';
 import { SchemaRuleError } from './graphql/assert-root-fields-marked';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof SchemaRuleError;
+  const known = error instanceof ConfigError || error instanceof SchemaRuleError || error instanceof DataDirInUseError;
   process.stderr.write(`gatehouse: cannot start: ${known ? error.message : (error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -42,8 +42,12 @@ export function createRevocationSync(deps: {
       try {
         await loadRevocations(deps);
         if (mine !== generation) return;
+        const resumed = mine > 1;
         trusted = true;
-        deps.log.info({ revocations: deps.revocations.size() }, 'revocation list reloaded: verifying tokens from memory again');
+        deps.log.info(
+          { revocations: deps.revocations.size() },
+          resumed ? 'revocation list reloaded: verifying tokens from memory again' : 'revocation list loaded',
+        );
         return;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, delay));

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { projectRoot } from '../project-root';
+import { lockDataDir } from './data-dir-lock';
 import { type ListenHandlers, type Listening, listenPglite, listenPostgres } from './listen';
 import * as schema from './schema';
 
@@ -73,10 +74,20 @@ async function migratePostgresWithLock(url: string): Promise<void> {
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  let unlock = () => {};
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
   const client = new PGlite(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
+  try {
+    await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
+  } catch (error) {
+    await client.close();
+    unlock();
+    throw error;
+  }
   return {
     kind: 'pglite',
     db,
@@ -84,7 +95,10 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       await client.query('select 1');
     },
     listen: (channel, handlers) => listenPglite(client, channel, handlers),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 

@@ -21,6 +21,8 @@ export function createApollo(options: {
     schema,
     nodeEnv: production ? 'production' : 'development',
     includeStacktraceInErrorResponses: !production,
+    // main.ts owns the process's signals: it drains HTTP, then closes the database, then exits.
+    stopOnTerminationSignals: false,
     formatError: createFormatError({ production }),
     plugins: [
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 })] : []),
