@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     logger.warn({ path: dev.path }, `JWT_SECRET is not set: using the ${dev.created ? 'newly generated' : 'kept'} development secret`);
   }
 
-  const database = await openDatabase(databaseTarget(config));
+  const traceQuery = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'query') : undefined;
+  const database = await openDatabase(databaseTarget(config, traceQuery));
   const app = await createApp({ config, jwtSecret, database, clock: systemClock, log: logger });
   if (config.admin) {
     const { user, action } = await app.services.users.ensureAdmin(config.admin).catch((error: unknown) => {

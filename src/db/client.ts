@@ -26,27 +26,35 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget =
+export type DatabaseTarget = (
   | { readonly kind: 'postgres'; readonly url: string; readonly maxConnections?: number }
   /** `dataDir` undefined: in memory (tests). */
-  | { readonly kind: 'pglite'; readonly dataDir: string | undefined };
+  | { readonly kind: 'pglite'; readonly dataDir: string | undefined }
+) & {
+  /** Told the SQL text (never the parameters) of every query the repositories run. */
+  readonly onQuery?: (sql: string) => void;
+};
 
 // Arbitrary but fixed: every instance of the service takes the same lock before migrating.
 const MIGRATION_LOCK_KEY = 720_114_051;
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const onQuery = target.onQuery;
+  const options = { schema, ...(onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}) };
   switch (target.kind) {
     case 'postgres':
-      return openPostgres(target.url, target.maxConnections ?? 10);
+      return openPostgres(target.url, target.maxConnections ?? 10, options);
     case 'pglite':
-      return openPglite(target.dataDir);
+      return openPglite(target.dataDir, options);
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+type DrizzleOptions = { schema: typeof schema; logger?: { logQuery(query: string): void } };
+
+async function openPostgres(url: string, max: number, options: DrizzleOptions): Promise<DatabaseHandle> {
   await migratePostgresWithLock(url);
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const db = drizzlePostgres(client, options) as unknown as Database;
   return {
     kind: 'postgres',
     db,
@@ -73,14 +81,14 @@ async function migratePostgresWithLock(url: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string | undefined, options: DrizzleOptions): Promise<DatabaseHandle> {
   let unlock = () => {};
   if (dataDir !== undefined) {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
   const client = new PGlite(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, options) as unknown as Database;
   try {
     await migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
   } catch (error) {

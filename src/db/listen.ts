@@ -32,6 +32,7 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
     max_lifetime: null,
     fetch_types: false,
     connect_timeout: 5,
+    connection: { application_name: 'gatehouse-listener' },
     onnotice: () => {},
     onnotify: (from: string, payload: string) => {
       if (from === channel) handlers.onMessage(payload);

@@ -9,10 +9,10 @@ export function databaseKinds(): DatabaseKind[] {
 }
 
 /** A migrated, empty database of the kind: PGlite in memory, or a scratch PostgreSQL database dropped on close. */
-export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
-  if (kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: undefined });
+export async function openTestDatabase(kind: DatabaseKind, onQuery?: (sql: string) => void): Promise<DatabaseHandle> {
+  if (kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: undefined, onQuery });
   const scratch = await createScratchDatabase();
-  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 5 });
+  const handle = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 5, onQuery });
   return {
     ...handle,
     async close() {

@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { type App, createApp } from '../../src/app';
+import type { DatabaseHandle } from '../../src/db/client';
 import { loadConfig } from '../../src/config';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type GraphQLContext } from '../../src/graphql/context';
@@ -32,11 +33,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Run on this database (closed by close()) instead of a fresh one. */
+  readonly database?: DatabaseHandle;
+  readonly clock?: FakeClock;
+}
+
 /** The real app (schema, services, directive) on a fresh database, with a fake clock and BCRYPT_COST 4. */
-export async function createTestApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(kind: DatabaseKind, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...env });
-  const clock = new FakeClock();
-  const database = await openTestDatabase(kind);
+  const clock = options.clock ?? new FakeClock();
+  const database = options.database ?? (await openTestDatabase(kind));
   const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock });
   const apollo = createApollo({ schema: app.schema, production: false, logger: createLogger({ logLevel: 'silent' }) });
   await apollo.start();
