@@ -45,6 +45,11 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
 
   web.use(
     '/graphql',
+    (_req, res, next) => {
+      // Answers carry tokens and personal data: no cache, shared or private, may keep them.
+      res.setHeader('cache-control', 'no-store');
+      next();
+    },
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>

@@ -53,7 +53,7 @@ type DrizzleOptions = { schema: typeof schema; logger?: { logQuery(query: string
 
 async function openPostgres(url: string, max: number, options: DrizzleOptions): Promise<DatabaseHandle> {
   await migratePostgresWithLock(url);
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
+  const client = postgres(url, { max, backoff: reconnectDelaySeconds, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
   const db = drizzlePostgres(client, options) as unknown as Database;
   return {
     kind: 'postgres',
@@ -64,6 +64,16 @@ async function openPostgres(url: string, max: number, options: DrizzleOptions): 
     listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Seconds a pool connection waits before reconnecting after `retries` failed attempts. postgres.js's
+ * default grows to 20 s, and queries wait it out: during an outage each request would hang ever
+ * longer before failing, and after it /health (2 s timeout) and every request would wait up to
+ * 20 s more. Connections are only attempted for queries that wait, so a 1 s ceiling costs little.
+ */
+function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
 }
 
 /** Two instances starting at once on one database: the second waits, then finds nothing to do. */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
@@ -25,6 +25,10 @@ export function createApollo(options: {
     stopOnTerminationSignals: false,
     formatError: createFormatError({ production }),
     plugins: [
+      // The cache-control plugin hooks every field, which makes Apollo wrap every resolver in the
+      // schema: a cost on each field for a feature an auth API has no use for. Responses carry
+      // `Cache-Control: no-store` from the HTTP layer instead.
+      ApolloServerPluginCacheControlDisabled(),
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 })] : []),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       requestLogPlugin(logger),

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { createRevocationList } from '../src/auth/revocation';
+
+const heapMb = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+/** Heap held by the in-memory revocation list after `count` revocations, and once they have expired. */
+export function benchRevocationMemory(count: number): { entries: number; heapMbAfterRevocations: number; heapMbAfterExpiry: number } {
+  let now = Date.now();
+  const retentionMs = 15 * 60_000 + 60_000;
+  const list = createRevocationList({ clock: { now: () => now }, retentionMs });
+  const before = heapMb();
+  for (let i = 0; i < count; i += 1) {
+    list.apply(i % 10 === 0 ? { kind: 'user', userId: randomUUID(), minVersion: 1, at: now } : { kind: 'session', sessionId: randomUUID(), at: now });
+  }
+  const { sessions, users } = list.size();
+  const afterRevocations = heapMb() - before;
+  now += retentionMs + 1;
+  list.apply({ kind: 'session', sessionId: randomUUID(), at: now });
+  const afterExpiry = heapMb() - before;
+  return {
+    entries: sessions + users,
+    heapMbAfterRevocations: Math.round(afterRevocations * 10) / 10,
+    heapMbAfterExpiry: Math.round(afterExpiry * 10) / 10,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * npm run bench: every figure measured side by side in one run, printed as a table and written
+ * to bench/results.json. Needs PostgreSQL (BENCH_DATABASE_URL, default the local test server);
+ * makes a scratch database and drops it. Loads only loopback. About four minutes on 2 cores.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { benchDirective } from './directive';
+import { bcryptPerSecond, benchHttpMe, benchLogins, benchStorm, startServerUnderTest } from './http';
+import { machine, round2 } from './measure';
+import { benchPropagation } from './propagation';
+import { benchRevocationMemory } from './revocation-memory';
+import { benchTokenVerify } from './tokens';
+
+const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BCRYPT_COST = 10;
+
+async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `gatehouse_bench_${process.pid}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  try {
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+const step = (what: string) => process.stderr.write(`bench: ${what}…\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  step('directive cost (graphql execute)');
+  const directive = await benchDirective({ ms: 1500, rounds: 5 });
+  step('token verification');
+  const tokenVerifyMicros = await benchTokenVerify(1000);
+  step('revocation memory');
+  const revocationMemory = benchRevocationMemory(100_000);
+
+  const rest = await withScratchDatabase(async (url) => {
+    const server = await startServerUnderTest(url, BCRYPT_COST);
+    try {
+      step('HTTP me, directive and decoding on vs off');
+      const http = { me: await benchHttpMe(server, { seconds: 4, rounds: 3 }) };
+      step(`raw bcrypt.compare at cost ${BCRYPT_COST}`);
+      const bcryptRate = await bcryptPerSecond(BCRYPT_COST, 5);
+      step('login throughput');
+      const loginPerSec = await benchLogins(server, 5);
+      step('me latency during a login storm');
+      const storm = await benchStorm(server, 6);
+      await server.stop();
+      step('revocation propagation between two instances');
+      const propagation = await benchPropagation(url, 300);
+      return { http, login: { bcryptCost: BCRYPT_COST, bcryptPerSec: bcryptRate, loginPerSec }, storm, propagation };
+    } finally {
+      await server.stop().catch(() => {});
+    }
+  });
+
+  const results = { machine: machine(), directive, ...rest, tokenVerifyMicros, revocationMemory, seconds: Math.round((Date.now() - started) / 1000) };
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+function printTable(r: {
+  machine: ReturnType<typeof machine>;
+  directive: Awaited<ReturnType<typeof benchDirective>>;
+  http: { me: { off: number; auth: number } };
+  tokenVerifyMicros: { keyObject: number; string: number; cached: number };
+  login: { bcryptPerSec: number; loginPerSec: Record<string, number> };
+  storm: { idleP99Ms: number; stormP99Ms: number; eventLoopP99Ms: number };
+  propagation: { p50Ms: number; p99Ms: number; samples: number };
+  revocationMemory: ReturnType<typeof benchRevocationMemory>;
+}): void {
+  const rows: [string, string, string, string][] = [];
+  const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  for (const q of ['me', 'list1000'] as const) {
+    const d = r.directive[q];
+    rows.push([`directive ${q}: @auth / none`, `${d.auth} / ${d.none} ops/s`, `${round2(d.auth / d.none)}`, check(d.auth / d.none >= 0.95)]);
+    rows.push([`directive ${q}: @auth / async pattern`, `${d.auth} / ${d.async} ops/s`, `${round2(d.auth / d.async)}x`, q === 'list1000' ? check(d.auth / d.async >= 2.5) : '']);
+    rows.push([`directive ${q}: @auth / graphql-shield`, `${d.auth} / ${d.shield} ops/s`, `${round2(d.auth / d.shield)}x`, q === 'list1000' ? check(d.auth / d.shield >= 10) : '']);
+  }
+  const h = r.http.me;
+  rows.push(['HTTP me: auth / off (req/s)', `${h.auth} / ${h.off}`, `${round2(h.auth / h.off)}`, check(h.auth / h.off >= 0.95)]);
+  const t = r.tokenVerifyMicros;
+  rows.push(['token verify (µs): KeyObject / string / cached', `${t.keyObject} / ${t.string} / ${t.cached}`, `${round2(t.string / t.keyObject)}x`, '']);
+  for (const [n, rate] of Object.entries(r.login.loginPerSec)) {
+    rows.push([`logins/s with ${n} clients / raw bcrypt/s`, `${rate} / ${r.login.bcryptPerSec}`, `${round2(rate / r.login.bcryptPerSec)}`, check(rate / r.login.bcryptPerSec >= 0.9)]);
+  }
+  const s = r.storm;
+  rows.push(['me p99 during login storm / idle (ms)', `${s.stormP99Ms} / ${s.idleP99Ms}`, `${round2(s.stormP99Ms / s.idleP99Ms)}`, check(s.stormP99Ms <= 1.25 * s.idleP99Ms)]);
+  rows.push(['event-loop delay p99 in storm (ms)', `${s.eventLoopP99Ms}`, '', check(s.eventLoopP99Ms < 20)]);
+  const p = r.propagation;
+  rows.push([`revocation propagation p50 / p99 (ms, ${p.samples} samples)`, `${p.p50Ms} / ${p.p99Ms}`, '', check(p.p99Ms < 50)]);
+  const m = r.revocationMemory;
+  rows.push([`revocation memory, ${m.entries} entries / after expiry (MB)`, `${m.heapMbAfterRevocations} / ${m.heapMbAfterExpiry}`, '', '']);
+
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length), 6));
+  process.stdout.write(`\n${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}\n\n`);
+  for (const row of [['measure', 'figures', 'ratio', 'target'] as const, ...rows]) {
+    process.stdout.write(`| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});

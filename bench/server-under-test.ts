@@ -1,0 +1,51 @@
+/**
+ * The service as the HTTP benchmarks load it, in a process of its own (forked by bench/http.ts):
+ * the real server, and beside it the same server with the directive and token decoding switched
+ * off (a schema without @auth applied, every request as one fixed caller). That switch exists
+ * only here, never in the service's configuration. Talks to its parent over IPC.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createApp, SCHEMA_DIR } from '../src/app';
+import { systemClock } from '../src/clock';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/client';
+import { buildUnguardedSchema, readTypeDefs } from '../src/graphql/schema';
+import { createLogger } from '../src/logger';
+import { startHttpServer } from '../src/server';
+
+export interface Ready {
+  readonly ports: { readonly auth: number; readonly off: number };
+  readonly accessToken: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long', BCRYPT_COST: bcryptCost, LOG_LEVEL: 'silent' });
+  const logger = createLogger(config);
+  const database = await openDatabase({ kind: 'postgres', url: databaseUrl });
+  const app = await createApp({ config, jwtSecret: config.jwtSecret!, database, clock: systemClock, log: logger });
+  const username = `bench_${process.pid}`;
+  const password = 'bench password long enough';
+  const issued = await app.services.auth.register({ username, email: `${username}@example.com`, password }, { ip: undefined, userAgent: 'bench' });
+
+  const options = { port: 0, host: '127.0.0.1', production: true, trustProxy: false } as const;
+  const auth = await startHttpServer(app, logger, options);
+  const fixed = { ok: true, principal: issued.principal } as const;
+  const off = await startHttpServer({ ...app, schema: buildUnguardedSchema(readTypeDefs(SCHEMA_DIR), app.services), authenticate: () => fixed }, logger, options);
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  // Every message gets one answer: the loop delay p99 so far, then a reset if asked.
+  process.on('message', (message: string) => {
+    process.send!({ loopDelayP99Ms: loopDelay.percentile(99) / 1e6 });
+    if (message === 'loop-delay:reset') loopDelay.reset();
+  });
+  const ready: Ready = { ports: { auth: auth.port, off: off.port }, accessToken: issued.accessToken, username, password };
+  process.send!(ready);
+}
+
+main(process.argv[2]!, process.argv[3] ?? '10').catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
