@@ -31,8 +31,10 @@ export async function startServerUnderTest(databaseUrl: string, bcryptCost: numb
         child.send(message);
       }),
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
     },
   };
 }

@@ -23,7 +23,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const BODY_LIMIT = '100kb';
+// The contract's 100 kB, in bytes (body-parser's '100kb' would be 102 400).
+const BODY_LIMIT = 100_000;
 const HEALTH_TIMEOUT_MS = 2_000;
 
 export async function startHttpServer(app: App, logger: Logger, options: HttpOptions): Promise<RunningServer> {
@@ -78,7 +79,7 @@ function bodyErrors(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message =
-      status === 413 ? `Request body over ${BODY_LIMIT}` : status === 400 ? 'Request body is not valid JSON' : 'Internal server error';
+      status === 413 ? `Request body over ${BODY_LIMIT} bytes` : status === 400 ? 'Request body is not valid JSON' : 'Internal server error';
     if (status === 500) logger.error({ type: error.type }, 'http error');
     else logger.info({ status, outcome: error.type ?? 'bad request' }, 'http request refused');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });

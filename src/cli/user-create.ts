@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createPasswordHasher } from '../auth/password';
 import { createRevocationList } from '../auth/revocation';
+import { isRole } from '../auth/policy';
 import { createUserService } from '../auth/user-service';
+import { registerSchema, validate } from '../auth/validation';
 import { systemClock } from '../clock';
 import { ConfigError, configFromProcess } from '../config';
 import { openDatabase } from '../db/client';
@@ -28,11 +30,22 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { username: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', default: 'USER' }, help: { type: 'boolean' } },
   });
-  if (values.help || !values.username || !values.email || (values.role !== 'USER' && values.role !== 'ADMIN')) {
+  const { username, email, role } = values;
+  if (values.help || !username || !email || !isRole(role)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
   const password = await readPassword();
+  const account = { username, email, password, role };
+  try {
+    validate(registerSchema, account);
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`user:create: ${error.message} (${error.field})\n`);
+      return 1;
+    }
+    throw error;
+  }
   const config = configFromProcess();
   const database = await openDatabase(databaseTarget(config));
   try {
@@ -43,7 +56,7 @@ async function main(): Promise<number> {
       revocations: createRevocationList({ clock: systemClock, retentionMs: 0 }),
       clock: systemClock,
     });
-    const user = await users.create({ username: values.username, email: values.email, password, role: values.role });
+    const user = await users.create(account);
     process.stdout.write(`created ${user.role} ${user.username} (id ${user.id})\n`);
     return 0;
   } catch (error) {

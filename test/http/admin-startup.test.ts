@@ -1,0 +1,61 @@
+import { databaseKinds } from '../support/databases';
+import { LOGIN, newAccount, payloadOf, postGraphQL, REGISTER, startTestServer } from '../support/http-server';
+import { cleanUp, freshTarget, loginAndListUsers, start, type Target } from './fixtures';
+
+const PROCESS_TEST_MS = 180_000;
+
+afterAll(cleanUp);
+
+describe.each(databaseKinds())('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD at start-up on %s', (kind) => {
+  let target: Target;
+  beforeEach(async () => {
+    target = await freshTarget(kind);
+  });
+  afterEach(() => target.dispose());
+
+  const adminEnv = (account: { username: string; email: string; password: string }) => ({
+    ADMIN_USERNAME: account.username,
+    ADMIN_EMAIL: account.email,
+    ADMIN_PASSWORD: account.password,
+  });
+
+  it(
+    'creates that user as ADMIN when absent',
+    async () => {
+      const admin = newAccount('admin');
+      const service = await start({ ...target.env, ...adminEnv(admin) });
+      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'created' });
+
+      const users = await loginAndListUsers(`${service.origin}/graphql`, admin.username, admin.password);
+      expect(users.body).toEqual({ data: { users: { totalCount: 1 } } });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    'makes an existing user ADMIN and leaves its password alone',
+    async () => {
+      const account = newAccount('promote');
+      // Registered through the API first, in this process, as an ordinary USER.
+      const before = await startTestServer(await target.open());
+      try {
+        payloadOf(await before.graphql(REGISTER, { variables: { input: account } }), 'register');
+      } finally {
+        await before.close();
+      }
+
+      const otherPassword = `other-${account.password}`;
+      const service = await start({ ...target.env, ...adminEnv({ ...account, password: otherPassword }) });
+      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'promoted' });
+
+      const graphqlUrl = `${service.origin}/graphql`;
+      const users = await loginAndListUsers(graphqlUrl, account.username, account.password);
+      expect(users.body).toEqual({ data: { users: { totalCount: 1 } } });
+      const withAdminPassword = await postGraphQL(graphqlUrl, LOGIN, {
+        variables: { input: { username: account.username, password: otherPassword } },
+      });
+      expect(withAdminPassword.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' });
+    },
+    PROCESS_TEST_MS,
+  );
+});

@@ -1,0 +1,132 @@
+import { type App, createApp } from '../../src/app';
+import { systemClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import type { DatabaseHandle } from '../../src/db/client';
+import { createLogger } from '../../src/logger';
+import { startHttpServer } from '../../src/server';
+import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
+import { type GraphQLResult, TEST_SECRET } from './test-app';
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body: GraphQLResult;
+}
+
+export interface RequestOptions {
+  variables?: Record<string, unknown>;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface StartOptions {
+  /** Passed to startHttpServer as main passes config.production: no Sandbox, no error details. */
+  production?: boolean;
+  /** Extra environment for loadConfig, on top of NODE_ENV=test and BCRYPT_COST=4. */
+  env?: Record<string, string>;
+}
+
+export interface HttpTestServer {
+  /** `http://127.0.0.1:<port>`: append `/graphql` or `/health`. */
+  readonly origin: string;
+  readonly graphqlUrl: string;
+  readonly database: DatabaseHandle;
+  /** Every line the server logged, as written (pino ends each with a newline). */
+  readonly logLines: string[];
+  /** POSTs a JSON GraphQL request, as Apollo Client would. */
+  graphql(query: string, options?: RequestOptions): Promise<HttpResult>;
+  /** Takes the database away from the running server (idempotent), to see how it fails. */
+  closeDatabase(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The server as main starts it (createApp + startHttpServer, real clock), on a fresh database of
+ * `kind` or on a given one (closed by close()), bound to 127.0.0.1 on a free port, logging into
+ * an array so tests can read what would have gone to stdout.
+ */
+export async function startTestServer(target: DatabaseKind | DatabaseHandle, options: StartOptions = {}): Promise<HttpTestServer> {
+  const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...options.env });
+  const database = typeof target === 'string' ? await openTestDatabase(target) : target;
+  const logLines: string[] = [];
+  const logger = createLogger({ logLevel: 'info' }, { write: (line: string) => void logLines.push(line) });
+
+  let app: App | undefined;
+  let appStopped: Promise<void> | undefined;
+  let databaseClosed: Promise<void> | undefined;
+  const stopApp = () => (appStopped ??= app?.stop() ?? Promise.resolve());
+  // The listener goes first, as in main: PGlite refuses an UNLISTEN once closed.
+  const closeDatabase = () => (databaseClosed ??= stopApp().then(() => database.close()));
+  try {
+    app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: systemClock, log: logger });
+    const server = await startHttpServer(app, logger, {
+      port: 0,
+      host: '127.0.0.1',
+      production: options.production ?? false,
+      trustProxy: false,
+    });
+    const origin = `http://127.0.0.1:${server.port}`;
+    const graphqlUrl = `${origin}/graphql`;
+    return {
+      origin,
+      graphqlUrl,
+      database,
+      logLines,
+      graphql: (query, requestOptions) => postGraphQL(graphqlUrl, query, requestOptions),
+      closeDatabase,
+      async close() {
+        try {
+          await server.stop();
+        } finally {
+          await closeDatabase();
+        }
+      },
+    };
+  } catch (error) {
+    await closeDatabase();
+    throw error;
+  }
+}
+
+export async function postGraphQL(url: string, query: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables: options.variables }) });
+  return { status: response.status, body: (await response.json()) as GraphQLResult };
+}
+
+/** The log lines as objects; a line that is not JSON fails the test that reads it. */
+export function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly user: { readonly id: string };
+}
+
+/** The AuthPayload under `field`, or a thrown error naming what came back instead. */
+export function payloadOf(result: HttpResult, field: string): TokenPair {
+  const payload = result.body.data?.[field] as TokenPair | undefined;
+  if (!payload) throw new Error(`${field} failed (HTTP ${result.status}): ${JSON.stringify(result.body.errors)}`);
+  return payload;
+}
+
+export const REGISTER = `mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken user { id } }
+}`;
+export const LOGIN = `mutation Login($input: LoginInput!) {
+  login(input: $input) { accessToken refreshToken user { id } }
+}`;
+export const REFRESH = `mutation Refresh($refreshToken: String!) {
+  refresh(refreshToken: $refreshToken) { accessToken refreshToken user { id } }
+}`;
+export const LOGOUT = `mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }`;
+export const ME = `query Me { me { id username } }`;
+
+/** Register input for a user no other test has: its password is known, so tests can look for it. */
+export function newAccount(prefix = 'http'): { username: string; email: string; password: string } {
+  const username = uniqueName(prefix);
+  return { username, email: `${username}@example.com`, password: `pw-${username}-long` };
+}
