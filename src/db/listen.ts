@@ -32,6 +32,9 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
     max_lifetime: null,
     fetch_types: false,
     connect_timeout: 5,
+    // The loop below paces the retries (at most MAX_RETRY_DELAY_MS apart); the driver's own
+    // backoff, which grows to 20 s, would otherwise be added to each one.
+    backoff: () => 0,
     connection: { application_name: 'gatehouse-listener' },
     onnotice: () => {},
     onnotify: (from: string, payload: string) => {

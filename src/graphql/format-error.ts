@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type GraphQLFormattedError } from 'graphql';
 import { type DomainError, isDomainError } from '../errors';
+import { safeError } from '../safe-error';
 
 /** The `extensions` a client sees for an expected failure: the code and what it needs to act. */
 function extensionsOf(error: DomainError): Record<string, unknown> {
@@ -45,7 +46,17 @@ export function createFormatError(options: { production: boolean }) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(original) };
     }
     if (!isUnexpected(error)) return formatted;
-    if (!options.production) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    if (!options.production) {
+      // Development shows what went wrong, but as the logs do: a query's text, never its
+      // parameters (drizzle's message and stack carry them: hashes, tokens).
+      const safe = safeError(original);
+      return {
+        message: `Internal server error: ${String(safe['message'] ?? '')}`,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', ...(safe['query'] ? { query: safe['query'] } : { stacktrace: String(safe['stack'] ?? '').split('\n') }) },
+      };
+    }
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

@@ -59,3 +59,22 @@ describe.each(databaseKinds())('in production, once the database is gone, on %s'
     expect(logs).not.toContain(account.password);
   });
 });
+
+describe('in development, once the database is gone', () => {
+  let server: HttpTestServer;
+  beforeAll(async () => {
+    server = await startTestServer('pglite', { production: false });
+    await server.closeDatabase();
+  });
+  afterAll(() => server.close());
+
+  it('says what failed but never a query parameter such as the new bcrypt hash', async () => {
+    const account = newAccount('devgone');
+    const result = await server.graphql(REGISTER, { variables: { input: account } });
+    expect(result.body.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+    expect(result.body.errors?.[0]?.message).toMatch(/^Internal server error: ./);
+    const answer = JSON.stringify(result.body);
+    expect(answer).not.toMatch(/\$2[aby]\$/);
+    expect(answer).not.toContain(account.password);
+  });
+});
