@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, execute, parse, type GraphQLSchema } from 'graphql';
@@ -12,7 +15,9 @@ import type { GraphQLContext } from '../src/graphql/context';
 import { DateTime } from '../src/graphql/date-time';
 import { ownerOf } from '../src/graphql/resolvers/user';
 import { readTypeDefs } from '../src/graphql/schema';
-import { compare } from './measure';
+import { collectGarbage, median, opsPerSecond } from './measure';
+
+const run = promisify(execFile);
 
 const ADMIN: Principal = { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID() };
 const FIELDS = 'id username email role disabled createdAt';
@@ -71,23 +76,43 @@ function shielded(schema: GraphQLSchema): GraphQLSchema {
 
 const context = (): GraphQLContext => ({ auth: { ok: true, principal: ADMIN }, client: { ip: undefined, userAgent: undefined }, payloadCallers: new Map() });
 
-export type DirectiveResults = Record<keyof typeof QUERIES, { none: number; auth: number; async: number; shield: number }>;
+export type Variant = 'none' | 'auth' | 'async' | 'shield';
+export type DirectiveResults = Record<keyof typeof QUERIES, Record<Variant, number>>;
 
-/** graphql `execute` on one schema and data, with no auth, our directive, the async pattern and graphql-shield. */
-export async function benchDirective(options: { ms: number; rounds: number }): Promise<DirectiveResults> {
+/** Ops per CPU-second of one variant, for both queries; meant to run alone in its process so no other variant's code shares the JIT's call sites. */
+export async function measureVariant(variant: Variant, ms: number): Promise<Record<keyof typeof QUERIES, number>> {
   const base = baseSchema();
-  const schemas = { none: base, auth: applyAuthDirective(base, ownerOf), async: asyncDirective(base), shield: shielded(base) };
-  const results = {} as DirectiveResults;
+  const schema = { none: () => base, auth: () => applyAuthDirective(base, ownerOf), async: () => asyncDirective(base), shield: () => shielded(base) }[variant]();
+  const out = {} as Record<keyof typeof QUERIES, number>;
   for (const [name, document] of Object.entries(QUERIES) as [keyof typeof QUERIES, (typeof QUERIES)[keyof typeof QUERIES]][]) {
-    for (const schema of Object.values(schemas)) {
-      const result = await execute({ schema, document, contextValue: context() });
-      if (result.errors) throw new Error(`${name}: ${result.errors[0]?.message}`);
-    }
-    const run = (schema: GraphQLSchema) => () => execute({ schema, document, contextValue: context() });
-    results[name] = await compare(
-      { none: run(schemas.none), auth: run(schemas.auth), async: run(schemas.async), shield: run(schemas.shield) },
-      options,
-    );
+    const result = await execute({ schema, document, contextValue: context() });
+    if (result.errors) throw new Error(`${variant} ${name}: ${result.errors[0]?.message}`);
+    const run = () => execute({ schema, document, contextValue: context() });
+    await opsPerSecond(run, ms);
+    collectGarbage();
+    out[name] = await opsPerSecond(run, ms);
   }
-  return results;
+  return out;
+}
+
+/**
+ * graphql `execute` on one schema and data, with no auth, our directive, the async pattern and
+ * graphql-shield. Each variant runs in a process of its own, as it would in a server (in one
+ * process the variants would share, and so slow, each other's call sites); rounds alternate the
+ * variants and each figure is the median of its rounds.
+ */
+export async function benchDirective(options: { ms: number; rounds: number }): Promise<DirectiveResults> {
+  const variants: Variant[] = ['none', 'auth', 'async', 'shield'];
+  const samples = variants.map(() => ({ me: [] as number[], list1000: [] as number[] }));
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const [i, variant] of variants.entries()) {
+      const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'directive-variant.ts'), variant, String(options.ms)]);
+      const result = JSON.parse(stdout) as Record<keyof typeof QUERIES, number>;
+      samples[i]!.me.push(result.me);
+      samples[i]!.list1000.push(result.list1000);
+    }
+  }
+  const figure = (query: keyof typeof QUERIES) =>
+    Object.fromEntries(variants.map((v, i) => [v, Math.round(median(samples[i]![query]))])) as Record<Variant, number>;
+  return { me: figure('me'), list1000: figure('list1000') };
 }

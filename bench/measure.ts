@@ -1,30 +1,25 @@
 import { cpus } from 'node:os';
 
-/** Runs `fn` repeatedly for `ms` and returns operations per second. */
+/**
+ * Runs `fn` repeatedly for `ms` of wall time and returns operations per second of this process's
+ * CPU time: on a shared 2-core machine, time stolen by other processes would otherwise swamp a
+ * few per cent of difference between two variants.
+ */
 export async function opsPerSecond(fn: () => unknown, ms: number): Promise<number> {
   const end = performance.now() + ms;
+  const cpu = process.cpuUsage();
   let count = 0;
-  let now = performance.now();
-  const started = now;
-  while (now < end) {
+  while (performance.now() < end) {
     await fn();
     count += 1;
-    now = performance.now();
   }
-  return count / ((now - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return count / ((used.user + used.system) / 1e6);
 }
 
-/**
- * Measures every variant in turn, `rounds` times, interleaved so that a machine's drift hits
- * them all alike; reports each variant's median.
- */
-export async function compare<K extends string>(variants: Record<K, () => unknown>, options: { ms: number; rounds: number }): Promise<Record<K, number>> {
-  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, [] as number[]])) as unknown as Record<K, number[]>;
-  for (const fn of Object.values<() => unknown>(variants)) await opsPerSecond(fn, options.ms / 2);
-  for (let round = 0; round < options.rounds; round += 1) {
-    for (const [name, fn] of Object.entries<() => unknown>(variants)) samples[name as K].push(await opsPerSecond(fn, options.ms));
-  }
-  return Object.fromEntries(Object.entries<number[]>(samples).map(([k, v]) => [k, Math.round(median(v))])) as Record<K, number>;
+/** A full collection when the bench runs with --expose-gc (npm run bench does). */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 export function median(values: readonly number[]): number {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRevocationList } from '../src/auth/revocation';
+import { collectGarbage } from './measure';
 
 const heapMb = () => {
-  (globalThis as { gc?: () => void }).gc?.();
+  collectGarbage();
   return process.memoryUsage().heapUsed / 1024 / 1024;
 };
 

@@ -1,7 +1,7 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { authenticationError } from '../auth/authenticate';
-import { type AccessRule, can, isRole } from '../auth/policy';
+import { type AccessRule, compileRule, isRole } from '../auth/policy';
 import { ForbiddenError } from '../errors';
 import { callerOf, type GraphQLContext } from './context';
 
@@ -30,12 +30,14 @@ export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf): Gra
 
 function guard(field: GraphQLFieldConfig<unknown, GraphQLContext>, rule: AccessRule, ownerOf: ((source: unknown) => string) | undefined) {
   const resolve = field.resolve ?? defaultFieldResolver;
+  const allows = compileRule(rule, ownerOf);
   return {
     ...field,
     resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
-      const caller = callerOf(context, info);
+      // The Bearer's caller unless a mutation of this request established another (rare).
+      const caller = context.payloadCallers.size === 0 ? context.auth : callerOf(context, info);
       if (!caller.ok) throw authenticationError(caller.reason);
-      if (!can(caller.principal, rule, ownerOf?.(source))) throw new ForbiddenError();
+      if (!allows(caller.principal, source)) throw new ForbiddenError();
       return resolve(source, args, context, info);
     },
   };
