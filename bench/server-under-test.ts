@@ -29,7 +29,7 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const password = 'bench password long enough';
   const issued = await app.services.auth.register({ username, email: `${username}@example.com`, password }, { ip: undefined, userAgent: 'bench' });
 
-  const options = { port: 0, host: '127.0.0.1', production: true, trustProxy: false } as const;
+  const options = { port: 0, host: '127.0.0.1', production: true, trustProxy: false, graphqlLimits: config.graphql } as const;
   const auth = await startHttpServer(app, logger, options);
   const fixed = { ok: true, principal: issued.principal } as const;
   const off = await startHttpServer({ ...app, schema: buildUnguardedSchema(readTypeDefs(SCHEMA_DIR), app.services), authenticate: () => fixed }, logger, options);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/access-token';
+import { CONTRACT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/attempt-limiter';
 import { createAuthService } from './auth/auth-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
 import { createPasswordHasher } from './auth/password';
@@ -12,10 +13,12 @@ import { createTokenIssuer } from './auth/token-issuer';
 import { createUserService } from './auth/user-service';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import { openCounterStore } from './counter-store';
 import type { DatabaseHandle } from './db/client';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
 import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
+import { createMetrics, type Metrics } from './metrics';
 import { projectRoot } from './project-root';
 
 /** How long past its expiry a token can matter: allows for clock skew between instances. */
@@ -23,7 +26,7 @@ const CLOCK_LEEWAY_MS = 60_000;
 
 export const SCHEMA_DIR = join(projectRoot(), 'schema');
 
-export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost'>;
+export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost' | 'metricsEnabled' | 'redisUrl'>;
 
 export interface App {
   readonly services: Services;
@@ -32,7 +35,9 @@ export interface App {
   readonly revocations: RevocationList;
   readonly revocationSync: RevocationSync;
   readonly database: DatabaseHandle;
-  /** Stops listening for other instances' revocations; the database stays open. */
+  /** This instance's own registry; undefined when METRICS_ENABLED=false. */
+  readonly metrics: Metrics | undefined;
+  /** Stops listening for other instances' revocations, and lets go of Redis; the database stays open. */
   stop(): Promise<void>;
 }
 
@@ -46,6 +51,8 @@ export async function createApp(deps: {
   clock: Clock;
   log?: SyncLog;
   typeDefs?: readonly string[];
+  /** The contract's by default; tests may shorten the durations. */
+  limits?: LimitSettings;
 }): Promise<App> {
   const { config, database, clock } = deps;
   const store = createStore(database.db);
@@ -60,12 +67,15 @@ export async function createApp(deps: {
     clock,
   });
   const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
+  const counters = await openCounterStore(config.redisUrl, database, clock);
+  const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? CONTRACT_LIMITS });
   const services: Services = {
-    auth: createAuthService({ store, passwords, tokens, revocations, clock }),
+    auth: createAuthService({ store, passwords, tokens, revocations, clock, limits }),
     sessions: createSessionService({ store, revocations, clock }),
     users: createUserService({ store, passwords, revocations, clock }),
   };
-  const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services);
+  const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
+  const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events);
   // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
   const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log: deps.log ?? SILENT });
   const listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
@@ -77,6 +87,10 @@ export async function createApp(deps: {
     revocations,
     revocationSync,
     database,
-    stop: () => listening.close(),
+    metrics,
+    stop: async () => {
+      await listening.close();
+      await counters.close();
+    },
   };
 }

@@ -19,7 +19,22 @@ export interface Config {
   readonly bcryptCost: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: TrustProxy;
+  /** Unset: the rate-limit counters live in the database. */
+  readonly redisUrl: string | undefined;
+  readonly graphql: GraphQLLimits;
+  /** Serve /metrics (Prometheus) and count logins, refreshes and denials. */
+  readonly metricsEnabled: boolean;
   readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
+}
+
+/** Bounds on one GraphQL request (see src/graphql/query-limits.ts). */
+export interface GraphQLLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  readonly introspection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +62,8 @@ const optional = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+const bound = (fallback: number) => optional.pipe(z.coerce.number<string | undefined>().int().min(1).max(1_000_000).default(fallback));
+
 const env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).default(4000)),
@@ -67,6 +84,17 @@ const env = z.object({
       return z.NEVER;
     }
   }),
+  REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  // The deepest selection this schema allows is 5 (users.edges.node.sessions.id).
+  GRAPHQL_MAX_DEPTH: bound(6),
+  GRAPHQL_MAX_ALIASES: bound(15),
+  GRAPHQL_MAX_DIRECTIVES: bound(10),
+  // The standard introspection query (Apollo Sandbox) is under 200 tokens.
+  GRAPHQL_MAX_TOKENS: bound(1000),
+  // users(first: 100) with every field and every session is about 8 300.
+  GRAPHQL_MAX_COST: bound(10_000),
+  GRAPHQL_INTROSPECTION: optional.pipe(z.stringbool().optional()),
+  METRICS_ENABLED: optional.pipe(z.stringbool().default(true)),
   ADMIN_USERNAME: optional,
   ADMIN_EMAIL: optional,
   ADMIN_PASSWORD: optional,
@@ -116,6 +144,16 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     bcryptCost,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    graphql: Object.freeze({
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    }),
+    metricsEnabled: e.METRICS_ENABLED,
     admin:
       adminSet === 3
         ? Object.freeze({ username: e.ADMIN_USERNAME!, email: e.ADMIN_EMAIL!, password: e.ADMIN_PASSWORD! })

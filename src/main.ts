@@ -8,6 +8,7 @@ import { ensureDevSecret } from './dev-secret';
 import { InputError } from './errors';
 import { SchemaRuleError } from './graphql/assert-root-fields-marked';
 import { createLogger } from './logger';
+import { collectProcessMetrics } from './metrics';
 import { safeError } from './safe-error';
 import { startHttpServer } from './server';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const traceQuery = logger.isLevelEnabled('trace') ? (sql: string) => logger.trace({ sql }, 'query') : undefined;
   const database = await openDatabase(databaseTarget(config, traceQuery));
   const app = await createApp({ config, jwtSecret, database, clock: systemClock, log: logger });
+  if (app.metrics) collectProcessMetrics(app.metrics);
   if (config.admin) {
     const { user, action } = await app.services.users.ensureAdmin(config.admin).catch((error: unknown) => {
       if (error instanceof InputError) throw new ConfigError(`invalid configuration:\n  ADMIN_${error.field.toUpperCase()}: ${error.message}`);
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     logger.info({ userId: user.id, action }, `admin ${user.username}: ${action}`);
   }
 
-  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy });
+  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql });
   logger.info(
     { url: server.url, database: database.kind, startupMs: Math.round(performance.now() - started) },
     `Gatehouse listening on ${server.url} (${database.kind === 'pglite' ? 'embedded database in ' + config.dataDir : 'PostgreSQL'})`,

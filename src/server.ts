@@ -4,14 +4,18 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { App } from './app';
+import type { GraphQLLimits } from './config';
 import { createApollo } from './graphql/apollo';
 import { createContext } from './graphql/context';
+import { metricsEndpoint, timeRequests } from './metrics-http';
+import { assignRequestId, requestIdOf } from './request-id';
 import type { TrustProxy } from './trust-proxy';
 
 export interface HttpOptions {
   readonly port: number;
   readonly production: boolean;
   readonly trustProxy: TrustProxy;
+  readonly graphqlLimits: GraphQLLimits;
   /** Bind address; all interfaces when undefined. */
   readonly host?: string;
 }
@@ -29,12 +33,18 @@ const HEALTH_TIMEOUT_MS = 2_000;
 
 export async function startHttpServer(app: App, logger: Logger, options: HttpOptions): Promise<RunningServer> {
   const http = createServer();
-  const apollo = createApollo({ schema: app.schema, production: options.production, logger, httpServer: http });
+  const apollo = createApollo({ schema: app.schema, production: options.production, logger, limits: options.graphqlLimits, httpServer: http });
   await apollo.start();
 
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', options.trustProxy);
+  web.use(assignRequestId());
+
+  if (app.metrics) {
+    web.get('/metrics', metricsEndpoint(app.metrics));
+    web.use('/graphql', timeRequests(app.metrics));
+  }
 
   web.get('/health', async (_req, res) => {
     const healthy = await withTimeout(app.database.ping(), HEALTH_TIMEOUT_MS).then(
@@ -53,8 +63,13 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     },
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(app.authenticate, { authorization: req.headers.authorization, ip: req.ip, userAgent: req.get('user-agent') }),
+      context: async ({ req, res }) =>
+        createContext(app.authenticate, {
+          authorization: req.headers.authorization,
+          ip: req.ip,
+          userAgent: req.get('user-agent'),
+          requestId: requestIdOf(res),
+        }),
     }),
   );
 
@@ -80,8 +95,8 @@ function bodyErrors(logger: Logger): ErrorRequestHandler {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message =
       status === 413 ? `Request body over ${BODY_LIMIT} bytes` : status === 400 ? 'Request body is not valid JSON' : 'Internal server error';
-    if (status === 500) logger.error({ type: error.type }, 'http error');
-    else logger.info({ status, outcome: error.type ?? 'bad request' }, 'http request refused');
+    if (status === 500) logger.error({ type: error.type, requestId: requestIdOf(res) }, 'http error');
+    else logger.info({ status, outcome: error.type ?? 'bad request', requestId: requestIdOf(res) }, 'http request refused');
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   };
 }

@@ -22,6 +22,9 @@ describe('loadConfig', () => {
       bcryptCost: 12,
       logLevel: 'info',
       trustProxy: false,
+      redisUrl: undefined,
+      graphql: { maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 10_000, introspection: true },
+      metricsEnabled: true,
       admin: undefined,
     });
   });
@@ -40,6 +43,14 @@ describe('loadConfig', () => {
       BCRYPT_COST: '4',
       LOG_LEVEL: 'warn',
       TRUST_PROXY: 'loopback',
+      REDIS_URL: 'redis://:pw@cache.internal:6379/2',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '5',
+      GRAPHQL_MAX_DIRECTIVES: '4',
+      GRAPHQL_MAX_TOKENS: '500',
+      GRAPHQL_MAX_COST: '2000',
+      GRAPHQL_INTROSPECTION: 'false',
+      METRICS_ENABLED: 'false',
       ...ADMIN,
     });
     expect(config).toEqual({
@@ -56,6 +67,9 @@ describe('loadConfig', () => {
       bcryptCost: 4,
       logLevel: 'warn',
       trustProxy: ['loopback'],
+      redisUrl: 'redis://:pw@cache.internal:6379/2',
+      graphql: { maxDepth: 8, maxAliases: 5, maxDirectives: 4, maxTokens: 500, maxCost: 2000, introspection: false },
+      metricsEnabled: false,
       admin: { username: 'root', email: 'root@example.com', password: 'long enough password' },
     });
   });
@@ -115,9 +129,33 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['JWT_ISSUER', ''],
     ['DATA_DIR', ''],
+    ['METRICS_ENABLED', 'maybe'],
+    ['REDIS_URL', 'http://cache.internal:6379'],
+    ['GRAPHQL_MAX_DEPTH', '0'],
+    ['GRAPHQL_MAX_ALIASES', '-1'],
+    ['GRAPHQL_MAX_DIRECTIVES', '2.5'],
+    ['GRAPHQL_MAX_TOKENS', 'many'],
+    ['GRAPHQL_MAX_COST', '10000000'],
+    ['GRAPHQL_INTROSPECTION', 'maybe'],
   ])('refuses %s=%p, naming it', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(namingVariable(variable));
+  });
+
+  it.each([
+    [{}, true],
+    [{ GRAPHQL_INTROSPECTION: 'false' }, false],
+    [PRODUCTION, false],
+    [{ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true' }, true],
+  ])('turns introspection on outside production and off in production unless GRAPHQL_INTROSPECTION says otherwise (%#)', (env, expected) => {
+    expect(loadConfig(env).graphql.introspection).toBe(expected);
+  });
+
+  it('never repeats the password of a refused REDIS_URL', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2secret@cache.example.com' })).toThrow(namingVariable('REDIS_URL'));
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2secret@cache.example.com' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2secret') }),
+    );
   });
 
   it('names every wrong variable at once', () => {

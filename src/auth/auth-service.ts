@@ -2,12 +2,13 @@ import type { Clock } from '../clock';
 import { sessionsEnded } from '../db/revocation-channel';
 import type { Store } from '../db/store';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
+import type { AttemptLimiter } from './attempt-limiter';
 import type { PasswordHasher } from './password';
 import type { Principal } from './principal';
 import { hashRefreshToken } from './refresh-token';
 import type { RevocationList } from './revocation';
 import type { IssuedSession, TokenIssuer } from './token-issuer';
-import { passwordSchema, registerSchema, validate } from './validation';
+import { loginSchema, passwordSchema, presentedPasswordSchema, registerSchema, validate } from './validation';
 
 /** Where a session was opened from; shown back to the user in `sessions`. */
 export interface ClientInfo {
@@ -38,17 +39,15 @@ export interface AuthServiceDeps {
   readonly tokens: TokenIssuer;
   readonly revocations: RevocationList;
   readonly clock: Clock;
+  readonly limits: AttemptLimiter;
 }
 
-// Longer than any valid login or password: refused before a query or a hash is spent on it.
-const MAX_LOGIN_LENGTH = 254;
-const MAX_PASSWORD_LENGTH = 1024;
 // A refresh token is 43 characters; anything much longer is not one.
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ store, passwords, tokens, revocations, clock }: AuthServiceDeps) {
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits }: AuthServiceDeps) {
   const now = () => new Date(clock.now());
 
   async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
@@ -60,20 +59,28 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
   return {
     async register(input: RegisterInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(registerSchema, input);
+      await limits.countRegistration(client.ip);
       const passwordHash = await passwords.hash(valid.password);
       const created = await store.users.create({ ...valid, passwordHash, role: 'USER', createdAt: now() });
       if (!created.ok) throw new ConflictError(created.taken);
       return openSession(created.user, client);
     },
 
-    /** Unknown user and wrong password: same error, same bcrypt work. Disabled: said only after a right password. */
+    /**
+     * Unknown user and wrong password: same error, same bcrypt work, same counting. Disabled: said
+     * only after a right password. The attempt is counted before the password is checked.
+     */
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
-      if (input.username.length > MAX_LOGIN_LENGTH) throw new InputError('username', 'Too long for a username or email.');
-      if (input.password.length > MAX_PASSWORD_LENGTH) throw new InputError('password', 'A password is 8–256 characters.');
-      if (!input.password.isWellFormed()) throw new InputError('password', 'A password must be valid Unicode text.');
-      const user = await store.users.findByLogin(input.username);
-      const matches = await passwords.verify(input.password, user?.passwordHash);
-      if (!user || !matches) throw new AuthError('BAD_CREDENTIALS');
+      const valid = validate(loginSchema, input);
+      const user = await store.users.findByLogin(valid.username);
+      // Counted per account, so that its username and its email share one count.
+      const attempt = await limits.beginLogin(user ? `user:${user.id}` : `login:${valid.username.toLowerCase()}`, client.ip);
+      const matches = await passwords.verify(valid.password, user?.passwordHash);
+      if (!user || !matches) {
+        await attempt.failed();
+        throw new AuthError('BAD_CREDENTIALS');
+      }
+      await attempt.succeeded();
       if (user.disabled) throw new ForbiddenError('This account is disabled.');
       return openSession(user, client);
     },
@@ -110,14 +117,20 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       return true;
     },
 
-    /** Every other session of the caller ends; this one gets a fresh pair. */
-    async changePassword(caller: Principal, input: ChangePasswordInput): Promise<IssuedSession> {
+    /**
+     * Every other session of the caller ends; this one gets a fresh pair. A wrong current password
+     * counts as a failed login of the account (a stolen access token must not be a way to guess it).
+     */
+    async changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession> {
       const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
+      const current = validate(presentedPasswordSchema, input.currentPassword, 'currentPassword');
       const user = await store.users.findById(caller.userId);
-      const current = input.currentPassword.length <= MAX_PASSWORD_LENGTH && input.currentPassword.isWellFormed() ? input.currentPassword : '';
+      const attempt = await limits.beginLogin(`user:${caller.userId}`, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
+        await attempt.failed();
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
+      await attempt.succeeded();
       const passwordHash = await passwords.hash(newPassword);
       const refresh = tokens.nextRefreshToken();
       const at = now();

@@ -62,6 +62,20 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_session_id_idx').on(t.sessionId)],
 );
 
+/**
+ * rate-limiter-flexible's counters (RateLimiterDrizzle wants exactly key, points, expire), shared
+ * by every instance: consecutive login failures, failures per IP, registrations per IP.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull(),
+    expire: instant('expire'),
+  },
+  (t) => [index('rate_limits_expire_idx').on(t.expire)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type Role = (typeof roleEnum.enumValues)[number];

@@ -3,6 +3,7 @@ import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLNamedType, t
 import { authenticationError } from '../auth/authenticate';
 import { type AccessRule, compileRule, isRole } from '../auth/policy';
 import { ForbiddenError } from '../errors';
+import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { callerOf, type GraphQLContext } from './context';
 
 /** How to find the owner (a user id) of an object, for `allowSelf`. */
@@ -13,7 +14,7 @@ export type OwnerOf = Readonly<Record<string, (source: never) => string>>;
  * fields without a rule keep their resolver untouched. A denied field throws, so it resolves to
  * null with one error at its path and the rest of the response stands.
  */
-export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf): GraphQLSchema {
+export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf, events: Pick<AuthEvents, 'denied'> = NO_AUTH_EVENTS): GraphQLSchema {
   const typeRules = new Map<string, AccessRule | undefined>();
   const typeRule = (typeName: string) => {
     if (!typeRules.has(typeName)) typeRules.set(typeName, readRule(schema, schema.getType(typeName)!));
@@ -23,12 +24,17 @@ export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf): Gra
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, _fieldName, typeName) => {
       const rule = readRule(schema, field) ?? typeRule(typeName);
-      return rule ? guard(field, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined) : field;
+      return rule ? guard(field, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events) : field;
     },
   });
 }
 
-function guard(field: GraphQLFieldConfig<unknown, GraphQLContext>, rule: AccessRule, ownerOf: ((source: unknown) => string) | undefined) {
+function guard(
+  field: GraphQLFieldConfig<unknown, GraphQLContext>,
+  rule: AccessRule,
+  ownerOf: ((source: unknown) => string) | undefined,
+  events: Pick<AuthEvents, 'denied'>,
+) {
   const resolve = field.resolve ?? defaultFieldResolver;
   const allows = compileRule(rule, ownerOf);
   return {
@@ -36,8 +42,14 @@ function guard(field: GraphQLFieldConfig<unknown, GraphQLContext>, rule: AccessR
     resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
       // The Bearer's caller unless a mutation of this request established another (rare).
       const caller = context.payloadCallers.size === 0 ? context.auth : callerOf(context, info);
-      if (!caller.ok) throw authenticationError(caller.reason);
-      if (!allows(caller.principal, source)) throw new ForbiddenError();
+      if (!caller.ok) {
+        events.denied(caller.reason);
+        throw authenticationError(caller.reason);
+      }
+      if (!allows(caller.principal, source)) {
+        events.denied('FORBIDDEN');
+        throw new ForbiddenError();
+      }
       return resolve(source, args, context, info);
     },
   };

@@ -7,6 +7,8 @@ export interface GraphQLContext {
   /** The Bearer token, decoded once per request. */
   readonly auth: Authentication;
   readonly client: ClientInfo;
+  /** For the request's log line: the X-Request-Id echoed to the client (none under executeOperation). */
+  readonly requestId?: string;
   /**
    * Callers established by a mutation of this request (register, login, refresh,
    * changePassword), by the mutation's response key: its payload resolves as that user.
@@ -18,6 +20,7 @@ export interface RequestFacts {
   readonly authorization: string | undefined;
   readonly ip: string | undefined;
   readonly userAgent: string | undefined;
+  readonly requestId?: string;
 }
 
 /** Never throws: a bad token only makes guarded fields fail, each with its reason. */
@@ -25,6 +28,7 @@ export async function createContext(authenticate: Authenticate, request: Request
   return {
     auth: await authenticate(request.authorization),
     client: { ip: request.ip, userAgent: request.userAgent },
+    requestId: request.requestId,
     payloadCallers: new Map(),
   };
 }

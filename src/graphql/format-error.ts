@@ -35,9 +35,18 @@ export function isUnexpected(error: unknown): boolean {
 }
 
 /**
+ * graphql-js appends suggestions to its messages (' Did you mean "email"?', ' Did you mean the
+ * enum value "ADMIN"?'): a map of the schema for whoever probes it with typos, introspection off
+ * or not. graphql-armor's mask only knows the first form, so production removes them all here.
+ */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean [^?]*\?/g, '');
+}
+
+/**
  * The one place where errors become what clients see. Domain errors get their code; errors
- * Apollo or graphql-js already coded (validation, bad variables) pass; anything else is
- * INTERNAL_SERVER_ERROR, and in production carries nothing beyond that.
+ * Apollo or graphql-js already coded (validation, bad variables) pass, without suggestions in
+ * production; anything else is INTERNAL_SERVER_ERROR, and in production carries nothing beyond that.
  */
 export function createFormatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -45,7 +54,7 @@ export function createFormatError(options: { production: boolean }) {
     if (isDomainError(original)) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(original) };
     }
-    if (!isUnexpected(error)) return formatted;
+    if (!isUnexpected(error)) return options.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted;
     if (!options.production) {
       // Development shows what went wrong, but as the logs do: a query's text, never its
       // parameters (drizzle's message and stack carry them: hashes, tokens).

@@ -5,8 +5,8 @@ import type { GraphQLContext } from './context';
 import { codeOf, isUnexpected } from './format-error';
 
 /**
- * One JSON line per GraphQL request: operation, duration, outcome (the error codes), and the
- * user id when the Bearer token was valid. Never variables, headers or results: those hold
+ * One JSON line per GraphQL request: operation, duration, outcome (the error codes), the request
+ * id, and the user id when the Bearer token was valid. Never variables, headers or results: those hold
  * passwords and tokens. Unexpected errors get a line of their own, without query parameters.
  */
 export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
@@ -27,6 +27,7 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLCont
             outcome: codes.length === 0 ? 'ok' : codes.join(','),
             status: response.http.status ?? 200,
             userId: userIdOf(contextValue),
+            requestId: contextValue?.requestId,
           }, 'graphql request');
         },
       };

@@ -5,7 +5,9 @@ import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../auth/services';
 import { assertRootFieldsMarked } from './assert-root-fields-marked';
 import { applyAuthDirective } from './auth-directive';
+import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { DateTime } from './date-time';
+import type { Resolvers } from './generated/resolvers-types';
 import { mutationResolvers } from './resolvers/mutation';
 import { queryResolvers } from './resolvers/query';
 import { ownerOf, userResolvers } from './resolvers/user';
@@ -19,24 +21,22 @@ export function readTypeDefs(dir: string): string[] {
 }
 
 /** SDL + resolvers, before any access rule is applied: what the benchmark compares against. */
-export function buildUnguardedSchema(typeDefs: readonly string[], services: Services): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: [...typeDefs],
-    resolvers: {
-      DateTime,
-      Query: queryResolvers(services),
-      Mutation: mutationResolvers(services),
-      ...userResolvers(services),
-    },
-  });
+export function buildUnguardedSchema(typeDefs: readonly string[], services: Services, events: AuthEvents = NO_AUTH_EVENTS): GraphQLSchema {
+  const resolvers: Resolvers = {
+    DateTime,
+    Query: queryResolvers(services),
+    Mutation: mutationResolvers(services, events),
+    ...userResolvers(services),
+  };
+  return makeExecutableSchema({ typeDefs: [...typeDefs], resolvers });
 }
 
 /**
  * The served schema: checked (every root field marked) before the directive is applied, so a
  * schema that leaves a field unmarked never serves.
  */
-export function buildSchema(typeDefs: readonly string[], services: Services): GraphQLSchema {
-  const schema = buildUnguardedSchema(typeDefs, services);
+export function buildSchema(typeDefs: readonly string[], services: Services, events: AuthEvents = NO_AUTH_EVENTS): GraphQLSchema {
+  const schema = buildUnguardedSchema(typeDefs, services, events);
   assertRootFieldsMarked(schema);
-  return applyAuthDirective(schema, ownerOf);
+  return applyAuthDirective(schema, ownerOf, events);
 }

@@ -1,5 +1,5 @@
 import { databaseKinds, uniqueName } from '../support/databases';
-import { createTestApp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
+import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
 import { expectOnlyError, login, outcomeOf } from './operations';
 
 const REGISTER = `mutation($input: RegisterInput!) {
@@ -18,8 +18,9 @@ describe.each(databaseKinds())('register on %s', (kind) => {
     return { username, email: `${username}@example.com`, password: 'a-good-password', ...overrides };
   }
 
+  // Each from an IP of its own: these tests are not about the per-IP limit (test/security/ is).
   function register(input: { username: string; email: string; password: string }, token?: string): Promise<GraphQLResult> {
-    return t.execute(REGISTER, { variables: { input }, token });
+    return t.execute(REGISTER, { variables: { input }, token, ip: freshIp() });
   }
 
   it.each([

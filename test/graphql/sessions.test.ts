@@ -38,7 +38,7 @@ describe.each(databaseKinds())('sessions and revokeSession on %s', (kind) => {
       lastUsedAt: new Date(opened).toISOString(),
       expiresAt: new Date(opened + 30 * 24 * 3600 * 1000).toISOString(),
       userAgent: 'jest',
-      ip: '127.0.0.1',
+      ip: user.ip,
     });
   });
 

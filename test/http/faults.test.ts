@@ -51,7 +51,7 @@ onPostgres('with the network to PostgreSQL cut, then restored', () => {
     const logger = createLogger({ logLevel: 'info' }, { write: (line: string) => void logLines.push(line) });
     const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4' });
     app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: systemClock, log: logger });
-    server = await startHttpServer(app, logger, { port: 0, host: '127.0.0.1', production: false, trustProxy: false });
+    server = await startHttpServer(app, logger, { port: 0, host: '127.0.0.1', production: false, trustProxy: false, graphqlLimits: config.graphql });
     origin = `http://127.0.0.1:${server.port}`;
   });
 

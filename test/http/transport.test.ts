@@ -103,7 +103,11 @@ describe.each(databaseKinds())('GraphQL over HTTP on %s', (kind) => {
     const response = await fetch(server.graphqlUrl, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toContain('embeddable-sandbox');
+    const html = await response.text();
+    expect(html).toContain('embeddable-sandbox');
+    // It opens with the Bearer header in place for a token, and a Login to get one (README: Apollo Sandbox).
+    expect(html).toContain('"headers":{"Authorization":"Bearer PASTE_ACCESS_TOKEN_HERE"}');
+    expect(html).toContain('mutation Login($input: LoginInput!)');
   });
 
   // The counterpart of production.test.ts: there the same error must come without one.

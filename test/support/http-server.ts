@@ -1,5 +1,6 @@
 import { type App, createApp } from '../../src/app';
-import { systemClock } from '../../src/clock';
+import type { LimitSettings } from '../../src/auth/attempt-limiter';
+import { type Clock, systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
@@ -24,6 +25,10 @@ export interface StartOptions {
   production?: boolean;
   /** Extra environment for loadConfig, on top of NODE_ENV=test and BCRYPT_COST=4. */
   env?: Record<string, string>;
+  /** The server's clock, for a test to expire tokens without waiting (a FakeClock); the real one by default. */
+  clock?: Clock;
+  /** The contract's limits by default; a test that is not about them may give roomier ones. */
+  limits?: LimitSettings;
 }
 
 export interface HttpTestServer {
@@ -41,12 +46,15 @@ export interface HttpTestServer {
 }
 
 /**
- * The server as main starts it (createApp + startHttpServer, real clock), on a fresh database of
+ * The server as main starts it (createApp + startHttpServer, real clock unless given one), on a fresh database of
  * `kind` or on a given one (closed by close()), bound to 127.0.0.1 on a free port, logging into
  * an array so tests can read what would have gone to stdout.
  */
 export async function startTestServer(target: DatabaseKind | DatabaseHandle, options: StartOptions = {}): Promise<HttpTestServer> {
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...options.env });
+  const production = options.production ?? false;
+  // As main with NODE_ENV=production: introspection off unless GRAPHQL_INTROSPECTION says otherwise.
+  const introspection = options.env?.['GRAPHQL_INTROSPECTION'] === undefined ? !production : config.graphql.introspection;
   const database = typeof target === 'string' ? await openTestDatabase(target) : target;
   const logLines: string[] = [];
   const logger = createLogger({ logLevel: 'info' }, { write: (line: string) => void logLines.push(line) });
@@ -58,12 +66,13 @@ export async function startTestServer(target: DatabaseKind | DatabaseHandle, opt
   // The listener goes first, as in main: PGlite refuses an UNLISTEN once closed.
   const closeDatabase = () => (databaseClosed ??= stopApp().then(() => database.close()));
   try {
-    app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: systemClock, log: logger });
+    app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: options.clock ?? systemClock, log: logger, limits: options.limits });
     const server = await startHttpServer(app, logger, {
       port: 0,
       host: '127.0.0.1',
-      production: options.production ?? false,
-      trustProxy: false,
+      production,
+      trustProxy: config.trustProxy,
+      graphqlLimits: { ...config.graphql, introspection },
     });
     const origin = `http://127.0.0.1:${server.port}`;
     const graphqlUrl = `${origin}/graphql`;

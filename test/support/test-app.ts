@@ -1,6 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { type App, createApp } from '../../src/app';
+import type { LimitSettings } from '../../src/auth/attempt-limiter';
 import type { DatabaseHandle } from '../../src/db/client';
 import { loadConfig } from '../../src/config';
 import { createApollo } from '../../src/graphql/apollo';
@@ -37,6 +38,8 @@ export interface TestAppOptions {
   /** Run on this database (closed by close()) instead of a fresh one. */
   readonly database?: DatabaseHandle;
   readonly clock?: FakeClock;
+  /** The contract's limits by default; tests of the limits may shorten their durations. */
+  readonly limits?: LimitSettings;
 }
 
 /** The real app (schema, services, directive) on a fresh database, with a fake clock and BCRYPT_COST 4. */
@@ -44,8 +47,8 @@ export async function createTestApp(kind: DatabaseKind, env: Record<string, stri
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...env });
   const clock = options.clock ?? new FakeClock();
   const database = options.database ?? (await openTestDatabase(kind));
-  const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock });
-  const apollo = createApollo({ schema: app.schema, production: false, logger: createLogger({ logLevel: 'silent' }) });
+  const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock, limits: options.limits });
+  const apollo = createApollo({ schema: app.schema, production: false, logger: createLogger({ logLevel: 'silent' }), limits: config.graphql });
   await apollo.start();
   return {
     app,
@@ -73,20 +76,33 @@ export interface Registered {
   readonly password: string;
   readonly accessToken: string;
   readonly refreshToken: string;
+  /** Where the user registered from. */
+  readonly ip: string;
+}
+
+let ipCounter = Math.floor(Math.random() * 0x20000);
+/**
+ * An IPv4 address in 198.18.0.0/15 (set aside for testing) that no recent call returned: a
+ * client of its own, for tests that must not run into the per-IP limits of `register`.
+ */
+export function freshIp(): string {
+  ipCounter = (ipCounter + 1) % 0x20000;
+  return `198.${18 + (ipCounter >> 16)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
 const REGISTER = `mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken user { id } }
 }`;
 
-/** Registers a new, unique user through the API. */
+/** Registers a new, unique user through the API, from an IP of its own (`register` is limited per IP). */
 export async function registerUser(t: TestApp, prefix = 'user'): Promise<Registered> {
   const username = uniqueName(prefix);
   const input = { username, email: `${username}@example.com`, password: `pw-${username}-long` };
-  const result = await t.execute(REGISTER, { variables: { input } });
+  const ip = freshIp();
+  const result = await t.execute(REGISTER, { variables: { input }, ip });
   const payload = result.data?.['register'] as { accessToken: string; refreshToken: string; user: { id: string } } | undefined;
   if (!payload) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
-  return { id: payload.user.id, ...input, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
+  return { id: payload.user.id, ...input, ip, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
 }
 
 /** Registers a user and makes them ADMIN directly through the service (as ADMIN_* or the CLI would), then logs in. */

@@ -1,14 +1,14 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import type { Services } from '../../auth/services';
-import { type GraphQLContext, principalOf } from '../context';
+import { principalOf } from '../context';
+import type { QueryResolvers } from '../generated/resolvers-types';
 
-export function queryResolvers({ users }: Services) {
+export function queryResolvers({ users }: Services): QueryResolvers {
   return {
-    me: (_: unknown, __: unknown, context: GraphQLContext, info: GraphQLResolveInfo) => users.findById(principalOf(context, info).userId),
+    me: (_, __, context, info) => users.findById(principalOf(context, info).userId),
 
-    user: (_: unknown, { id }: { id: string }) => users.findById(id),
+    user: (_, { id }) => users.findById(id),
 
-    async users(_: unknown, { first, after }: { first: number; after?: string | null }) {
+    async users(_, { first, after }) {
       const page = await users.page(first, after);
       return {
         edges: page.edges,

@@ -1,15 +1,15 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import type { Services } from '../../auth/services';
 import type { SessionRow, UserRow } from '../../db/schema';
-import { callerOf, type GraphQLContext } from '../context';
+import { callerOf } from '../context';
+import type { Resolvers } from '../generated/resolvers-types';
 
-export function userResolvers({ sessions }: Services) {
+export function userResolvers({ sessions }: Services): Pick<Resolvers, 'User' | 'Session'> {
   return {
     User: {
-      sessions: (user: UserRow) => sessions.listLive(user.id),
+      sessions: (user) => sessions.listLive(user.id),
     },
     Session: {
-      current(session: SessionRow, _: unknown, context: GraphQLContext, info: GraphQLResolveInfo) {
+      current(session, _, context, info) {
         const caller = callerOf(context, info);
         return caller.ok && caller.principal.sessionId === session.id;
       },

@@ -1,0 +1,27 @@
+import { graphql } from './gql';
+
+// Typed by `npm run codegen` (client preset): results and variables are checked against the schema.
+
+export const LoginDocument = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) { accessToken refreshToken user { id username } }
+  }
+`);
+
+export const RefreshDocument = graphql(`
+  mutation Refresh($refreshToken: String!) {
+    refresh(refreshToken: $refreshToken) { accessToken refreshToken }
+  }
+`);
+
+export const LogoutDocument = graphql(`
+  mutation Logout($refreshToken: String) {
+    logout(refreshToken: $refreshToken)
+  }
+`);
+
+export const MeDocument = graphql(`
+  query Me {
+    me { id username email role }
+  }
+`);

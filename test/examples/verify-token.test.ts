@@ -1,0 +1,65 @@
+import jwt from 'jsonwebtoken';
+import { createAccessTokenVerifier } from '../../examples/verify-token';
+import { type HttpTestServer, newAccount, payloadOf, REGISTER, startTestServer, type TokenPair } from '../support/http-server';
+import { TEST_SECRET } from '../support/test-app';
+
+// Verification involves no database: one kind is enough.
+describe('verifying access tokens in another service (examples/verify-token.ts)', () => {
+  let server: HttpTestServer;
+  let issued: TokenPair;
+  const verify = createAccessTokenVerifier({ secret: TEST_SECRET, issuer: 'gatehouse', audience: 'gatehouse' });
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    issued = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount('verify') } }), 'register');
+  });
+  afterAll(() => server.close());
+
+  /** The issued token's claims, changed and signed again as given: what a forger could send. */
+  function forged(change: Record<string, unknown>, options: { secret?: string; algorithm?: jwt.Algorithm; typ?: string } = {}): string {
+    const claims = { ...(jwt.decode(issued.accessToken) as Record<string, unknown>), ...change };
+    for (const [name, value] of Object.entries(change)) if (value === undefined) delete claims[name];
+    const algorithm = options.algorithm ?? 'HS256';
+    return jwt.sign(claims, options.secret ?? TEST_SECRET, { algorithm, header: { alg: algorithm, typ: options.typ ?? 'at+jwt' } });
+  }
+
+  it('accepts a token the server issued and returns its claims', async () => {
+    const claims = await verify(issued.accessToken);
+    expect(claims).toEqual({
+      sub: issued.user.id,
+      role: 'USER',
+      sid: expect.any(String),
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('refuses a refresh token', async () => {
+    await expect(verify(issued.refreshToken)).rejects.toMatchObject({ code: 'ERR_JWS_INVALID' });
+  });
+
+  type Forgery = [change: Record<string, unknown>, options: Parameters<typeof forged>[1], refusal: { code: string; claim?: string }];
+  it.each<[string, ...Forgery]>([
+    ['another secret', {}, { secret: 'another-secret-that-is-at-least-32-bytes' }, { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' }],
+    ['another algorithm with the same secret (HS512)', {}, { algorithm: 'HS512' }, { code: 'ERR_JOSE_ALG_NOT_ALLOWED' }],
+    ['typ JWT instead of at+jwt', {}, { typ: 'JWT' }, { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'typ' }],
+    ['another issuer', { iss: 'someone-else' }, {}, { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'iss' }],
+    ['another audience', { aud: 'another-api' }, {}, { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' }],
+    ['an exp in the past', { exp: Math.floor(Date.now() / 1000) - 1 }, {}, { code: 'ERR_JWT_EXPIRED', claim: 'exp' }],
+    ['no sid claim', { sid: undefined }, {}, { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'sid' }],
+  ])('refuses %s', async (_, change, options, refusal) => {
+    await expect(verify(forged(change, options))).rejects.toMatchObject(refusal);
+  });
+
+  it('refuses alg none', async () => {
+    const [, payload] = issued.accessToken.split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
+    await expect(verify(`${header}.${payload}.`)).rejects.toMatchObject({ code: 'ERR_JOSE_ALG_NOT_ALLOWED' });
+  });
+
+  it('refuses a role Gatehouse never issues', async () => {
+    await expect(verify(forged({ role: 'ROOT' }))).rejects.toThrow(/wrong type/);
+  });
+});

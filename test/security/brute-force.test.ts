@@ -1,0 +1,99 @@
+import bcrypt from 'bcrypt';
+import { databaseKinds, uniqueName } from '../support/databases';
+import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { freshIp } from '../support/test-app';
+
+const codeOf = (result: HttpResult) => String(result.body.errors?.[0]?.extensions?.['code'] ?? 'OK');
+
+function tally(results: readonly HttpResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const result of results) counts[codeOf(result)] = (counts[codeOf(result)] ?? 0) + 1;
+  return counts;
+}
+
+/** Password guessing over HTTP, the ways a per-request rate limiter would not see. */
+describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
+  let server: HttpTestServer;
+  beforeAll(async () => {
+    // Behind a proxy on loopback, so that each test guesses from a client IP of its own.
+    server = await startTestServer(kind, { env: { TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => server.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  async function newUser() {
+    const account = newAccount('brute');
+    payloadOf(await server.graphql(REGISTER, { variables: { input: account }, headers: { 'x-forwarded-for': freshIp() } }), 'register');
+    return account;
+  }
+  const loginFrom = (ip: string, username: string, password: string) =>
+    server.graphql(LOGIN, { variables: { input: { username, password } }, headers: { 'x-forwarded-for': ip } });
+
+  it('lets 50 parallel wrong logins run bcrypt 5 times: 5 BAD_CREDENTIALS, 45 RATE_LIMITED, then the right password is refused too', async () => {
+    const account = await newUser();
+    const ip = freshIp();
+    const compare = jest.spyOn(bcrypt, 'compare');
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(ip, account.username, `wrong-guess-${i}`)));
+    expect(tally(results)).toEqual({ UNAUTHENTICATED: 5, RATE_LIMITED: 45 });
+    expect(compare).toHaveBeenCalledTimes(5);
+    expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('RATE_LIMITED');
+    expect(compare).toHaveBeenCalledTimes(5);
+  });
+
+  it.each([
+    ['aliases', (n: number) => `mutation($i: LoginInput!) { ${Array.from({ length: n }, (_, k) => `a${k}: login(input: $i) { accessToken }`).join(' ')} }`],
+    [
+      'a fragment spread many times',
+      (n: number) => `mutation($i: LoginInput!) { ${Array.from({ length: n }, (_, k) => `...F${k}`).join(' ')} }
+        ${Array.from({ length: n }, (_, k) => `fragment F${k} on Mutation { l${k}: login(input: $i) { accessToken } }`).join(' ')}`,
+    ],
+    ['inline fragments', (n: number) => `mutation($i: LoginInput!) { ${Array.from({ length: n }, (_, k) => `... on Mutation { l${k}: login(input: $i) { accessToken } }`).join(' ')} }`],
+    ['@skip on all but one', (n: number) => `mutation($i: LoginInput!) { ${Array.from({ length: n }, (_, k) => `a${k}: login(input: $i) @skip(if: ${k > 0}) { accessToken }`).join(' ')} }`],
+  ])('refuses a request holding 2 or 40 logins through %s, whole and before any password is checked', async (_, build) => {
+    const account = await newUser();
+    const ip = freshIp();
+    const compare = jest.spyOn(bcrypt, 'compare');
+    for (const n of [2, 40]) {
+      const result = await server.graphql(build(n), { variables: { i: { username: account.username, password: account.password } }, headers: { 'x-forwarded-for': ip } });
+      expect(result.status).toBe(400);
+      expect(result.body.data).toBeUndefined();
+      expect(result.body.errors?.map((e) => e.extensions?.['code'])).toContain('GRAPHQL_VALIDATION_FAILED');
+      expect(result.body.errors?.some((e) => /one `login` field/.test(e.message))).toBe(true);
+    }
+    expect(compare).not.toHaveBeenCalled();
+    // Nothing was counted either: four failures and the right password still get in.
+    for (let i = 0; i < 4; i++) expect(codeOf(await loginFrom(ip, account.username, 'a-wrong-password'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('OK');
+  });
+
+  it('refuses 1000 aliased logins at parsing, over the token limit', async () => {
+    const compare = jest.spyOn(bcrypt, 'compare');
+    const query = `mutation($i: LoginInput!) { ${Array.from({ length: 1000 }, (_, k) => `a${k}: login(input: $i) { accessToken }`).join(' ')} }`;
+    const result = await server.graphql(query, { variables: { i: { username: 'anyone', password: 'any-password' } }, headers: { 'x-forwarded-for': freshIp() } });
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_PARSE_FAILED');
+    expect(compare).not.toHaveBeenCalled();
+  });
+
+  it('refuses a batch (a JSON array of operations) with 400 and runs none of it', async () => {
+    const account = await newUser();
+    const compare = jest.spyOn(bcrypt, 'compare');
+    const operation = { query: LOGIN, variables: { input: { username: account.username, password: account.password } } };
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': freshIp() },
+      body: JSON.stringify(Array.from({ length: 10 }, () => operation)),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ message: 'Operation batching disabled.' }] });
+    expect(compare).not.toHaveBeenCalled();
+  });
+
+  it('blocks a spray of one password over many usernames from one IP after 100 failures', async () => {
+    const ip = freshIp();
+    const sprayed = await Promise.all(Array.from({ length: 100 }, () => loginFrom(ip, uniqueName('sprayed'), 'Summer2026!')));
+    expect(tally(sprayed)).toEqual({ UNAUTHENTICATED: 100 });
+    const account = await newUser();
+    expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('RATE_LIMITED');
+  });
+});

@@ -1,0 +1,108 @@
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/client';
+import { login, outcomeOf } from '../graphql/operations';
+import { databaseKinds, uniqueName } from '../support/databases';
+import { FakeClock } from '../support/fake-clock';
+import { createScratchDatabase } from '../support/postgres';
+import { REDIS_URL, redisAvailable } from '../support/redis';
+import { createTestApp, freshIp, type GraphQLResult, registerUser, TEST_SECRET, type TestApp } from '../support/test-app';
+
+const onPostgres = databaseKinds().includes('postgres') ? describe : describe.skip;
+const onRedis = redisAvailable() ? describe : describe.skip;
+
+const tally = (results: readonly GraphQLResult[]) => {
+  const counts: Record<string, number> = {};
+  for (const result of results) counts[outcomeOf(result)] = (counts[outcomeOf(result)] ?? 0) + 1;
+  return counts;
+};
+
+/** An attacker spreading guesses over the instances behind a load balancer gains nothing. */
+onPostgres('limits across two instances on one PostgreSQL database', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const open = () => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 4 });
+    const clock = new FakeClock();
+    a = await createTestApp('postgres', {}, { database: await open(), clock });
+    b = await createTestApp('postgres', {}, { database: await open(), clock });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await scratch?.drop();
+  });
+
+  it('blocks the 6th attempt of a pair whose 5 failures were spread over both', async () => {
+    const user = await registerUser(a);
+    const ip = freshIp();
+    for (const instance of [a, b, a, b, a]) expect(outcomeOf(await login(instance, user.username, 'a-wrong-password', { ip }))).toBe('BAD_CREDENTIALS');
+    expect(outcomeOf(await login(b, user.username, user.password, { ip }))).toBe('RATE_LIMITED');
+    expect(outcomeOf(await login(a, user.username, user.password, { ip }))).toBe('RATE_LIMITED');
+  });
+
+  it('lets 5 of 50 parallel guesses through when they are spread over both', async () => {
+    const user = await registerUser(a);
+    const ip = freshIp();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? a : b, user.username, `guess-${i}`, { ip })));
+    expect(tally(results)).toEqual({ BAD_CREDENTIALS: 5, RATE_LIMITED: 45 });
+  });
+});
+
+/** With REDIS_URL, the counters live in Redis: instances share them whatever their databases. */
+onRedis('limits in Redis, shared by two instances on two databases', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let redis: Redis;
+  beforeAll(async () => {
+    a = await createTestApp('pglite', { REDIS_URL });
+    b = await createTestApp('pglite', { REDIS_URL });
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    redis?.disconnect();
+  });
+
+  it('blocks the 6th attempt of a pair whose 5 failures were spread over both', async () => {
+    // An unknown name: the two databases share no user, but the counters are keyed the same.
+    const name = uniqueName('redis');
+    const ip = freshIp();
+    for (const instance of [a, b, a, b, a]) expect(outcomeOf(await login(instance, name, 'a-wrong-password', { ip }))).toBe('BAD_CREDENTIALS');
+    const refused = await login(b, name, 'a-wrong-password', { ip });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 900 });
+  });
+
+  it('counts atomically: 5 of 50 parallel guesses over both instances get through', async () => {
+    const name = uniqueName('redis');
+    const ip = freshIp();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? a : b, name, `guess-${i}`, { ip })));
+    expect(tally(results)).toEqual({ BAD_CREDENTIALS: 5, RATE_LIMITED: 45 });
+  });
+
+  it('leaves every key with an expiry, so Redis forgets them by itself', async () => {
+    const name = uniqueName('redis');
+    const ip = freshIp();
+    await login(a, name, 'a-wrong-password', { ip });
+    const ttls = await Promise.all([`login_account_ip:login:${name}|${ip}`, `login_ip:${ip}`].map((key) => redis.pttl(key)));
+    expect(ttls[0]).toBeGreaterThan(89 * 86_400_000);
+    expect(ttls[1]).toBeGreaterThan(86_400_000 - 60_000);
+  });
+});
+
+describe('a REDIS_URL where nothing answers', () => {
+  it('stops start-up with a message naming REDIS_URL', async () => {
+    const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    try {
+      // Port 1 on loopback: nothing listens there, and the refusal comes at once.
+      const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', REDIS_URL: 'redis://127.0.0.1:1' });
+      await expect(createApp({ config, jwtSecret: TEST_SECRET, database, clock: new FakeClock() })).rejects.toThrow(/^REDIS_URL: cannot connect to Redis/);
+    } finally {
+      await database.close();
+    }
+  });
+});
