@@ -5,6 +5,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Every connection through the proxy drops at once, and new ones are hung up on as they arrive. */
   cut(): void;
+  /** New connections are hung up on as they arrive, while those open stay up: a client cannot reconnect. */
+  refuseNew(): void;
   /** New connections go through again (the dropped ones stay dropped). */
   restore(): void;
   /** How many connections are open through the proxy now. */
@@ -66,6 +68,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     cut() {
       cut = true;
       dropAll();
+    },
+    refuseNew() {
+      cut = true;
     },
     restore() {
       cut = false;
