@@ -1,48 +1,84 @@
-import { createApp } from '../src/app';
-import type { RevocationEvent } from '../src/auth/revocation';
-import { systemClock } from '../src/clock';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/client';
+import { type RunningService, startService } from '../test/support/process';
 import { percentile, round2 } from './measure';
 
+export interface Propagation {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly samples: number;
+  readonly afterAnswerP50Ms: number;
+  readonly afterAnswerP99Ms: number;
+}
+
+const ME = '{ me { id } }';
+const DEADLINE_MS = 1_000;
+
+async function graphql(service: RunningService, query: string, token: string, variables?: Record<string, unknown>) {
+  const response = await fetch(`${service.origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { reason?: string } }[] };
+}
+
+async function post(service: RunningService, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${service.origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Record<string, { accessToken: string; refreshToken: string }> };
+  const payload = Object.values(body.data ?? {})[0];
+  if (!payload) throw new Error(`${query.slice(0, 30)}… failed: ${JSON.stringify(body)}`);
+  return payload;
+}
+
 /**
- * Two instances on one PostgreSQL database, each with its own connections and listener. Instance
- * A revokes a session; the lag is the time from the start of that call until instance B has the
- * revocation in memory (and would refuse the token).
+ * Two real server processes on one PostgreSQL database, as behind a load balancer, seen only
+ * from outside. Per sample: a session made on A and accepted on B; then `logout` on A, while B is
+ * asked about the token back to back. The lag runs from sending the logout to B's first refusal,
+ * so it includes A's whole request and one HTTP round trip to B, as a user would see it; and,
+ * narrower, how long after A answered the logout B still accepted the token (0 if it never did).
  */
-export async function benchPropagation(databaseUrl: string, samples: number): Promise<{ p50Ms: number; p99Ms: number; samples: number }> {
-  const config = loadConfig({ BCRYPT_COST: '4', LOG_LEVEL: 'silent' });
-  const instance = async () => {
-    const database = await openDatabase({ kind: 'postgres', url: databaseUrl, maxConnections: 4 });
-    return { database, app: await createApp({ config, jwtSecret: 'bench-secret-that-is-at-least-32-bytes-long', database, clock: systemClock }) };
-  };
-  const [a, b] = [await instance(), await instance()];
+export async function benchPropagation(databaseUrl: string, samples: number): Promise<Propagation> {
+  const env = { DATABASE_URL: databaseUrl, JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long', BCRYPT_COST: '4' };
+  const a = await startService(env);
+  const b = await startService(env).catch(async (error: unknown) => {
+    await a.dispose();
+    throw error;
+  });
   try {
-    const seen = new Map<string, number>();
-    const apply = b.app.revocations.apply;
-    b.app.revocations.apply = (event: RevocationEvent) => {
-      if (event.kind === 'session') seen.set(event.sessionId, performance.now());
-      apply(event);
-    };
-    const client = { ip: undefined, userAgent: 'bench' };
     const account = { username: `prop_${process.pid}`, email: `prop_${process.pid}@example.com`, password: 'bench password long enough' };
-    await a.app.services.auth.register(account, client);
+    await post(a, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken } }', { i: account });
     const lags: number[] = [];
+    const afterAnswer: number[] = [];
     for (let i = 0; i < samples; i += 1) {
-      const { principal } = await a.app.services.auth.login({ username: account.username, password: account.password }, client);
+      const session = await post(a, 'mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }', {
+        i: { username: account.username, password: account.password },
+      });
+      if ((await graphql(b, ME, session.accessToken)).errors) throw new Error('instance B refused a fresh token');
       const started = performance.now();
-      await a.app.services.sessions.revoke(principal, principal.sessionId);
-      const deadline = performance.now() + 1000;
-      while (!seen.has(principal.sessionId) && performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-      const at = seen.get(principal.sessionId);
-      if (at === undefined) throw new Error(`revocation ${i} never reached instance B`);
-      lags.push(at - started);
+      let answeredAt = Infinity;
+      const logout = graphql(a, 'mutation($t: String) { logout(refreshToken: $t) }', session.accessToken, { t: session.refreshToken }).finally(
+        () => (answeredAt = performance.now()),
+      );
+      for (;;) {
+        if ((await graphql(b, ME, session.accessToken)).errors?.[0]?.extensions?.reason === 'TOKEN_REVOKED') break;
+        if (performance.now() - started > DEADLINE_MS) throw new Error(`revocation ${i} did not reach instance B within ${DEADLINE_MS} ms`);
+      }
+      const refusedAt = performance.now();
+      if ((await logout).data?.['logout'] !== true) throw new Error('logout on instance A failed');
+      lags.push(refusedAt - started);
+      afterAnswer.push(Math.max(0, refusedAt - answeredAt));
     }
-    return { p50Ms: round2(percentile(lags, 50)), p99Ms: round2(percentile(lags, 99)), samples: lags.length };
+    return {
+      p50Ms: round2(percentile(lags, 50)),
+      p99Ms: round2(percentile(lags, 99)),
+      samples: lags.length,
+      afterAnswerP50Ms: round2(percentile(afterAnswer, 50)),
+      afterAnswerP99Ms: round2(percentile(afterAnswer, 99)),
+    };
   } finally {
-    for (const x of [a, b]) {
-      await x.app.stop();
-      await x.database.close();
-    }
+    await Promise.all([a.dispose(), b.dispose()]);
   }
 }
