@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
 import { announce, sessionsEnded } from './revocation-channel';
@@ -43,23 +44,24 @@ export function createSessionRepository(db: Database) {
     });
 
   return {
-    /** A new session and its first refresh token, in one transaction. */
+    /**
+     * A new session and its first refresh token, in one statement (a data-modifying CTE): as
+     * atomic as a transaction, at one round trip instead of four on the path of every login.
+     */
     async create(input: NewSession, token: NewRefreshToken): Promise<SessionRow> {
-      return db.transaction(async (tx) => {
-        const [session] = await tx
-          .insert(sessions)
-          .values({
-            userId: input.userId,
-            createdAt: input.now,
-            lastUsedAt: input.now,
-            expiresAt: token.expiresAt,
-            userAgent: input.userAgent ?? null,
-            ip: input.ip ?? null,
-          })
-          .returning();
-        await tx.insert(refreshTokens).values({ ...token, sessionId: session!.id, createdAt: input.now });
-        return session!;
-      });
+      const session: SessionRow = {
+        id: randomUUID(),
+        userId: input.userId,
+        createdAt: input.now,
+        lastUsedAt: input.now,
+        expiresAt: token.expiresAt,
+        revokedAt: null,
+        userAgent: input.userAgent ?? null,
+        ip: input.ip ?? null,
+      };
+      const opened = db.$with('opened').as(db.insert(sessions).values(session).returning({ id: sessions.id }));
+      await db.with(opened).insert(refreshTokens).values({ ...token, sessionId: session.id, createdAt: input.now });
+      return session;
     },
 
     /**

@@ -1,0 +1,57 @@
+import { eq } from 'drizzle-orm';
+import type { DatabaseHandle } from '../../src/db/client';
+import { refreshTokens, sessions } from '../../src/db/schema';
+import { createSessionRepository } from '../../src/db/sessions';
+import { createUserRepository } from '../../src/db/users';
+import { databaseKinds, openTestDatabase, uniqueName } from '../support/databases';
+
+const DAY = 86_400_000;
+
+describe.each(databaseKinds())('sessions in the database on %s', (kind) => {
+  let database: DatabaseHandle;
+  const queries: string[] = [];
+  beforeAll(async () => {
+    database = await openTestDatabase(kind, (sql) => queries.push(sql));
+  });
+  afterAll(() => database.close());
+
+  async function newUserId(): Promise<string> {
+    const username = uniqueName('sess');
+    const created = await createUserRepository(database.db).create({
+      username,
+      email: `${username}@example.com`,
+      passwordHash: 'not a real hash',
+      role: 'USER',
+      createdAt: new Date(),
+    });
+    if (!created.ok) throw new Error('could not create the user');
+    return created.user.id;
+  }
+
+  it('opens a session and its first refresh token in one statement, and returns the row as stored', async () => {
+    const userId = await newUserId();
+    const now = new Date();
+    const token = { tokenHash: uniqueName('hash'), expiresAt: new Date(now.getTime() + 30 * DAY) };
+    queries.length = 0;
+    const session = await createSessionRepository(database.db).create({ userId, now, userAgent: 'jest', ip: '192.0.2.1' }, token);
+
+    expect(queries).toHaveLength(1);
+    const [stored] = await database.db.select().from(sessions).where(eq(sessions.id, session.id));
+    expect(stored).toEqual(session);
+    const [refresh] = await database.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, token.tokenHash));
+    expect(refresh).toMatchObject({ sessionId: session.id, expiresAt: token.expiresAt, spentAt: null });
+  });
+
+  it('opens nothing when the refresh token cannot be stored', async () => {
+    const userId = await newUserId();
+    const repository = createSessionRepository(database.db);
+    const now = new Date();
+    const token = { tokenHash: uniqueName('dup'), expiresAt: new Date(now.getTime() + DAY) };
+    await repository.create({ userId, now, userAgent: undefined, ip: undefined }, token);
+
+    // The same token hash again violates its primary key: the session of that statement must not stay.
+    await expect(repository.create({ userId, now, userAgent: 'second', ip: undefined }, token)).rejects.toThrow();
+    const rows = await database.db.select().from(sessions).where(eq(sessions.userId, userId));
+    expect(rows.map((row) => row.userAgent)).toEqual([null]);
+  });
+});
