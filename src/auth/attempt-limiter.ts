@@ -67,13 +67,19 @@ function counterFor(store: CounterStore, keyPrefix: string, rule: CounterRule): 
   return store.counter({ keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds });
 }
 
-/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when its store fails. */
+/**
+ * rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when
+ * its store fails. With a block, the wait is never longer than the block: attempts that race past
+ * the limit together are refused before the first of them has stored the block, and would
+ * otherwise be told the counter's whole window.
+ */
 async function take(counter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
   try {
     return await counter.consume(key);
   } catch (error) {
-    if (error instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
-    throw error;
+    if (!(error instanceof RateLimiterRes)) throw error;
+    const waitMs = counter.blockDuration > 0 ? Math.min(error.msBeforeNext, counter.blockDuration * 1000) : error.msBeforeNext;
+    throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }
 
@@ -87,15 +93,18 @@ export function createAttemptLimiter({ store, settings }: { store: CounterStore;
       store.tidy();
       const ipKey = ip ?? 'unknown';
       const pairKey = `${account}|${ipKey}`;
-      const pair = await take(accountIp, pairKey);
-      let perIp: RateLimiterRes;
-      try {
-        perIp = await take(loginIp, ipKey);
-      } catch (error) {
-        // Refused for the IP: not evaluated, so not a failure of this account.
-        await accountIp.reward(pairKey);
-        throw error;
+      // Both counted at once (one round trip, not two). An attempt refused by either is not
+      // evaluated, so the other counter gets its point back: it was no failure of the account,
+      // nor of the IP.
+      const [pairTaken, ipTaken] = await Promise.allSettled([take(accountIp, pairKey), take(loginIp, ipKey)]);
+      if (pairTaken.status === 'rejected' || ipTaken.status === 'rejected') {
+        await Promise.all([
+          pairTaken.status === 'fulfilled' ? accountIp.reward(pairKey) : undefined,
+          ipTaken.status === 'fulfilled' ? loginIp.reward(ipKey) : undefined,
+        ]);
+        throw pairTaken.status === 'rejected' ? pairTaken.reason : (ipTaken as PromiseRejectedResult).reason;
       }
+      const [pair, perIp] = [pairTaken.value, ipTaken.value];
       return {
         async succeeded() {
           // Not a failure after all: the IP gets its point back, and the consecutive count restarts.

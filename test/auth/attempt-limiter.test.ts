@@ -67,6 +67,13 @@ describe('attempt limiter', () => {
     await waitFor(async () => (await outcome(shortIpBlock.beginLogin('user:a', '10.0.0.8'))) === 'resolved', 'the IP block to end', 10_000);
   });
 
+  it('does not count an attempt refused for its pair against its IP', async () => {
+    await fail(limiter, 'user:a', '10.0.0.11', 5);
+    for (let i = 0; i < 120; i++) expect(await outcome(limiter.beginLogin('user:a', '10.0.0.11'))).toBeInstanceOf(RateLimitedError);
+    // Had those 120 been counted for the IP, it would be blocked for a day by now.
+    expect(await outcome(limiter.beginLogin('user:b', '10.0.0.11'))).toBe('resolved');
+  });
+
   it('gives a success its IP point back', async () => {
     for (let i = 0; i < 150; i++) await (await limiter.beginLogin(`user:${i}`, '10.0.0.3')).succeeded();
     expect(await outcome(limiter.beginLogin('user:x', '10.0.0.3'))).toBe('resolved');
