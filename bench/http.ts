@@ -39,19 +39,37 @@ export async function startServerUnderTest(databaseUrl: string, bcryptCost: numb
   };
 }
 
-type LoadOptions = { port: number; body: string; token?: string; connections: number; seconds: number; rate?: number };
+type LoadOptions = {
+  port: number;
+  /** The request body; given several, each connection sends one of them, in turn. */
+  bodies: readonly string[];
+  token?: string;
+  connections: number;
+  seconds: number;
+  rate?: number;
+};
 
-async function load({ port, body, token, connections, seconds, rate }: LoadOptions): Promise<autocannon.Result> {
+/** autocannon, failing on any non-2xx answer and on any GraphQL error in a body (a 200 can carry one). */
+async function load({ port, bodies, token, connections, seconds, rate }: LoadOptions): Promise<autocannon.Result> {
+  let clients = 0;
+  let errors = 0;
   const result = await autocannon({
+    setupClient: (client: autocannon.Client) => {
+      client.setBody(bodies[clients % bodies.length]!);
+      clients += 1;
+      client.on('body', (chunk: Buffer) => void (chunk.includes('"errors"') && (errors += 1)));
+    },
     url: `http://127.0.0.1:${port}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body,
+    body: bodies[0],
     connections,
     duration: seconds,
     ...(rate ? { overallRate: rate } : {}),
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`load on :${port} had ${result.non2xx} non-2xx and ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0 || errors > 0) {
+    throw new Error(`load on :${port} had ${result.non2xx} non-2xx answers, ${result.errors} failed requests and ${errors} GraphQL errors`);
+  }
   return result;
 }
 
@@ -60,7 +78,7 @@ export async function benchHttpMe(server: ServerUnderTest, options: { seconds: n
   const samples = { off: [] as number[], auth: [] as number[] };
   for (let round = 0; round <= options.rounds; round += 1) {
     for (const mode of ['off', 'auth'] as const) {
-      const result = await load({ port: server.ports[mode], body: ME, token: server.accessToken, connections: 10, seconds: options.seconds });
+      const result = await load({ port: server.ports[mode], bodies: [ME], token: server.accessToken, connections: 10, seconds: options.seconds });
       if (round > 0) samples[mode].push(result.requests.average);
     }
   }
@@ -85,24 +103,25 @@ export async function bcryptPerSecond(cost: number, seconds: number, concurrency
   return round2(done / ((performance.now() - started) / 1000));
 }
 
-const loginBody = (server: ServerUnderTest) =>
-  JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', variables: { i: { username: server.username, password: server.password } } });
+/** One login body per account: each client logs in as an account of its own, as in a storm of users. */
+const loginBodies = (server: ServerUnderTest) =>
+  server.accounts.map((account) => JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', variables: { i: account } }));
 
 /** Logins per second over HTTP with N concurrent clients. */
 export async function benchLogins(server: ServerUnderTest, seconds: number): Promise<Record<'2' | '4' | '8' | '16', number>> {
   const out = {} as Record<'2' | '4' | '8' | '16', number>;
   for (const n of [2, 4, 8, 16] as const) {
-    out[n] = round2((await load({ port: server.ports.auth, body: loginBody(server), connections: n, seconds })).requests.average);
+    out[n] = round2((await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds })).requests.average);
   }
   return out;
 }
 
 /** `me` latency p99 when idle and during a storm of 16 concurrent logins, and the event loop's delay meanwhile. */
 export async function benchStorm(server: ServerUnderTest, seconds: number): Promise<{ idleP99Ms: number; stormP99Ms: number; eventLoopP99Ms: number }> {
-  const me = () => load({ port: server.ports.auth, body: ME, token: server.accessToken, connections: 2, seconds, rate: 100 });
+  const me = () => load({ port: server.ports.auth, bodies: [ME], token: server.accessToken, connections: 2, seconds, rate: 100 });
   const idle = await me();
   await server.request('loop-delay:reset');
-  const [storm] = await Promise.all([me(), load({ port: server.ports.auth, body: loginBody(server), connections: 16, seconds: seconds + 1 })]);
+  const [storm] = await Promise.all([me(), load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: seconds + 1 })]);
   const { loopDelayP99Ms } = await server.request('loop-delay:read');
   return { idleP99Ms: idle.latency.p99, stormP99Ms: storm.latency.p99, eventLoopP99Ms: round2(loopDelayP99Ms ?? NaN) };
 }

@@ -16,9 +16,12 @@ import { startHttpServer } from '../src/server';
 export interface Ready {
   readonly ports: { readonly auth: number; readonly off: number };
   readonly accessToken: string;
-  readonly username: string;
-  readonly password: string;
+  /** Accounts to log in as, one per concurrent client: a client logs in as one account only. */
+  readonly accounts: readonly { readonly username: string; readonly password: string }[];
 }
+
+/** As many as the most concurrent clients of the login benchmarks. */
+const ACCOUNTS = 16;
 
 async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long', BCRYPT_COST: bcryptCost, LOG_LEVEL: 'silent' });
@@ -28,6 +31,12 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const username = `bench_${process.pid}`;
   const password = 'bench password long enough';
   const issued = await app.services.auth.register({ username, email: `${username}@example.com`, password }, { ip: undefined, userAgent: 'bench' });
+  const accounts = [{ username, password }];
+  for (let i = 1; i < ACCOUNTS; i += 1) {
+    const account = { username: `${username}_${i}`, password };
+    await app.services.users.create({ ...account, email: `${account.username}@example.com`, role: 'USER' });
+    accounts.push(account);
+  }
 
   const options = { port: 0, host: '127.0.0.1', production: true, trustProxy: false, graphqlLimits: config.graphql } as const;
   const auth = await startHttpServer(app, logger, options);
@@ -41,7 +50,7 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
     process.send!({ loopDelayP99Ms: loopDelay.percentile(99) / 1e6 });
     if (message === 'loop-delay:reset') loopDelay.reset();
   });
-  const ready: Ready = { ports: { auth: auth.port, off: off.port }, accessToken: issued.accessToken, username, password };
+  const ready: Ready = { ports: { auth: auth.port, off: off.port }, accessToken: issued.accessToken, accounts };
   process.send!(ready);
 }
 
