@@ -4,6 +4,7 @@ import { createAccessTokens } from './auth/access-token';
 import { CONTRACT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/attempt-limiter';
 import { createAuthService } from './auth/auth-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
+import { BcryptPool } from './auth/bcrypt-pool';
 import { createPasswordHasher } from './auth/password';
 import { createRevocationList, type RevocationList } from './auth/revocation';
 import { createRevocationSync, type RevocationSync, type SyncLog } from './auth/revocation-sync';
@@ -37,7 +38,7 @@ export interface App {
   readonly database: DatabaseHandle;
   /** This instance's own registry; undefined when METRICS_ENABLED=false. */
   readonly metrics: Metrics | undefined;
-  /** Stops listening for other instances' revocations, and lets go of Redis; the database stays open. */
+  /** Stops listening for other instances' revocations, lets go of Redis and stops the bcrypt threads; the database stays open. */
   stop(): Promise<void>;
 }
 
@@ -58,7 +59,8 @@ export async function createApp(deps: {
   const store = createStore(database.db);
   const retentionMs = config.accessTokenTtlSeconds * 1000 + CLOCK_LEEWAY_MS;
   const revocations = createRevocationList({ clock, retentionMs });
-  const passwords = await createPasswordHasher(config.bcryptCost);
+  const bcrypt = new BcryptPool();
+  const passwords = await createPasswordHasher(config.bcryptCost, bcrypt);
   const accessTokens = createAccessTokens({
     secret: deps.jwtSecret,
     issuer: config.jwtIssuer,
@@ -91,6 +93,7 @@ export async function createApp(deps: {
     stop: async () => {
       await listening.close();
       await counters.close();
+      await bcrypt.close();
     },
   };
 }

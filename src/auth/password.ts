@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import type { BcryptPool } from './bcrypt-pool';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -10,10 +10,10 @@ export interface PasswordHasher {
 /**
  * bcrypt reads at most 72 bytes, so two long passwords with one prefix would collide. Every
  * password is first reduced to base64(SHA-256(UTF-8 bytes)): 44 ASCII characters, no NUL, and
- * every character of the original counts. bcrypt's async API runs in libuv's thread pool, so a
- * login never blocks the event loop.
+ * every character of the original counts. bcrypt runs on the pool's threads, so a login never
+ * blocks the event loop, nor takes the CPU from it.
  */
-export async function createPasswordHasher(cost: number): Promise<PasswordHasher> {
+export async function createPasswordHasher(cost: number, bcrypt: BcryptPool): Promise<PasswordHasher> {
   const prehash = (password: string) => createHash('sha256').update(password, 'utf8').digest('base64');
   // Compared against when the user does not exist, so that case takes as long as a wrong password.
   const dummyHash = await bcrypt.hash(randomBytes(16).toString('base64'), cost);

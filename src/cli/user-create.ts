@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BcryptPool } from '../auth/bcrypt-pool';
 import { createPasswordHasher } from '../auth/password';
 import { createRevocationList } from '../auth/revocation';
 import { isRole } from '../auth/policy';
@@ -48,10 +49,11 @@ async function main(): Promise<number> {
   }
   const config = configFromProcess();
   const database = await openDatabase(databaseTarget(config));
+  const bcrypt = new BcryptPool(1);
   try {
     const users = createUserService({
       store: createStore(database.db),
-      passwords: await createPasswordHasher(config.bcryptCost),
+      passwords: await createPasswordHasher(config.bcryptCost, bcrypt),
       // Creating a user revokes nothing; the list is only there to satisfy the service.
       revocations: createRevocationList({ clock: systemClock, retentionMs: 0 }),
       clock: systemClock,
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
+    await bcrypt.close();
     await database.close();
   }
 }

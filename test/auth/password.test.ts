@@ -1,10 +1,23 @@
+import { createHash } from 'node:crypto';
+import bcrypt from 'bcrypt';
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
 import { createPasswordHasher, type PasswordHasher } from '../../src/auth/password';
 
 describe('password hasher', () => {
   let hasher: PasswordHasher;
+  const pool = new BcryptPool(2);
 
   beforeAll(async () => {
-    hasher = await createPasswordHasher(4);
+    hasher = await createPasswordHasher(4, pool);
+  });
+  afterAll(() => pool.close());
+
+  it('writes hashes that bcrypt itself reads, and reads what bcrypt wrote (no lock-in to the pool)', async () => {
+    const prehashed = (password: string) => createHash('sha256').update(password, 'utf8').digest('base64');
+    const ours = await hasher.hash('correct horse battery staple');
+    await expect(bcrypt.compare(prehashed('correct horse battery staple'), ours)).resolves.toBe(true);
+    const theirs = await bcrypt.hash(prehashed('another password'), 4);
+    await expect(hasher.verify('another password', theirs)).resolves.toBe(true);
   });
 
   it('stores a bcrypt hash at the configured cost, never the password', async () => {

@@ -1,4 +1,4 @@
-import bcrypt from 'bcrypt';
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
 import { freshIp } from '../support/test-app';
@@ -32,7 +32,7 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
   it('lets 50 parallel wrong logins run bcrypt 5 times: 5 BAD_CREDENTIALS, 45 RATE_LIMITED, then the right password is refused too', async () => {
     const account = await newUser();
     const ip = freshIp();
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(ip, account.username, `wrong-guess-${i}`)));
     expect(tally(results)).toEqual({ UNAUTHENTICATED: 5, RATE_LIMITED: 45 });
     // Every refusal names the block's 15 minutes, also those that raced past the limit before the
@@ -56,7 +56,7 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
   ])('refuses a request holding 2 or 40 logins through %s, whole and before any password is checked', async (_, build) => {
     const account = await newUser();
     const ip = freshIp();
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     for (const n of [2, 40]) {
       const result = await server.graphql(build(n), { variables: { i: { username: account.username, password: account.password } }, headers: { 'x-forwarded-for': ip } });
       expect(result.status).toBe(400);
@@ -71,7 +71,7 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
   });
 
   it('refuses 1000 aliased logins at parsing, over the token limit', async () => {
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const query = `mutation($i: LoginInput!) { ${Array.from({ length: 1000 }, (_, k) => `a${k}: login(input: $i) { accessToken }`).join(' ')} }`;
     const result = await server.graphql(query, { variables: { i: { username: 'anyone', password: 'any-password' } }, headers: { 'x-forwarded-for': freshIp() } });
     expect(result.status).toBe(400);
@@ -81,7 +81,7 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
 
   it('refuses a batch (a JSON array of operations) with 400 and runs none of it', async () => {
     const account = await newUser();
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const operation = { query: LOGIN, variables: { input: { username: account.username, password: account.password } } };
     const response = await fetch(server.graphqlUrl, {
       method: 'POST',

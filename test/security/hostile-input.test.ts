@@ -1,4 +1,4 @@
-import bcrypt from 'bcrypt';
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
 import { freshIp } from '../support/test-app';
@@ -29,8 +29,8 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
   const login = (username: string, password: string) => post(LOGIN, { input: { username, password } });
 
   it('refuses a 1 MB password with 413, running nothing', async () => {
-    const hash = jest.spyOn(bcrypt, 'hash');
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const hash = jest.spyOn(BcryptPool.prototype, 'hash');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const account = newAccount('huge');
     const response = await fetch(server.graphqlUrl, {
       method: 'POST',
@@ -47,8 +47,8 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
     async (operation) => {
       const account = newAccount('big');
       const { accessToken } = payloadOf(await register(account), 'register');
-      const hash = jest.spyOn(bcrypt, 'hash');
-      const compare = jest.spyOn(bcrypt, 'compare');
+      const hash = jest.spyOn(BcryptPool.prototype, 'hash');
+      const compare = jest.spyOn(BcryptPool.prototype, 'compare');
       const [query, variables, field] =
         operation === 'register'
           ? [REGISTER, (p: string) => ({ input: { ...newAccount('big'), password: p } }), 'password']
@@ -120,7 +120,7 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
     ['an extra field', { username: 'someone', password: 'a-password', role: 'ADMIN' }],
     ['an object for a username', { username: { $ne: '' }, password: 'a-password' }],
   ])('refuses %s in the variables with 400 BAD_USER_INPUT, running nothing', async (_, input) => {
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const result = await post(LOGIN, { input });
     expect(result.status).toBe(400);
     expect(extensionsOf(result)?.['code']).toBe('BAD_USER_INPUT');

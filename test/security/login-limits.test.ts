@@ -1,4 +1,4 @@
-import bcrypt from 'bcrypt';
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
 import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
@@ -22,7 +22,7 @@ describe.each(databaseKinds())('login and register limits on %s', (kind) => {
     const ip = freshIp();
     for (let i = 0; i < 5; i++) expect(outcomeOf(await login(t, user.username, 'a-wrong-password', { ip }))).toBe('BAD_CREDENTIALS');
 
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
     const sixth = await login(t, user.username, user.password, { ip });
     expect(sixth.data).toBeNull();
     expect(sixth.errors).toHaveLength(1);

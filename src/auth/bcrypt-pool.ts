@@ -1,0 +1,112 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** Nice value of the pool's threads: the scheduler serves the event loop and the database first. */
+export const BCRYPT_THREAD_NICE = 10;
+
+/**
+ * Each worker lowers its own thread's priority (on Linux a thread's nice value is its own), then
+ * runs bcrypt's synchronous calls one at a time: the blocking happens on this thread, which
+ * nothing else waits on. Evaluated source rather than a file, so that it loads the same under
+ * tsx, jest and the compiled build.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const bcrypt = require(workerData.bcryptPath);
+try { require('node:os').setPriority(workerData.nice); } catch {}
+parentPort.on('message', (job) => {
+  try {
+    const result = job.op === 'hash' ? bcrypt.hashSync(job.data, job.cost) : bcrypt.compareSync(job.data, job.hash);
+    parentPort.postMessage({ ok: true, result });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, message: String((error && error.message) || error) });
+  }
+});
+`;
+
+type Message = { op: 'hash'; data: string; cost: number } | { op: 'compare'; data: string; hash: string };
+type Reply = { ok: true; result: string | boolean } | { ok: false; message: string };
+
+interface Job {
+  readonly message: Message;
+  resolve(result: string | boolean): void;
+  reject(error: Error): void;
+}
+
+/**
+ * bcrypt on worker threads of low priority, at most one job per core at a time. libuv's pool,
+ * where bcrypt's async API runs, has the priority of the event loop: during a storm of logins
+ * on a small machine its threads took the CPU from request handling and from PostgreSQL alike.
+ * Here the scheduler gives the CPU to those first and to bcrypt whatever is left, which is
+ * nearly all of it. Jobs wait in order; a worker that dies fails its job and is replaced.
+ */
+export class BcryptPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly queue: Job[] = [];
+  private workers = 0;
+  private closed = false;
+
+  constructor(private readonly threads: number = availableParallelism()) {}
+
+  hash(data: string, cost: number): Promise<string> {
+    return this.run({ op: 'hash', data, cost }) as Promise<string>;
+  }
+
+  compare(data: string, hash: string): Promise<boolean> {
+    return this.run({ op: 'compare', data, hash }) as Promise<boolean>;
+  }
+
+  /** Fails what is still queued and stops the threads; what runs now is not waited for. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('the password hasher has been closed'));
+    await Promise.all([...this.idle, ...this.busy.keys()].map((worker) => worker.terminate()));
+  }
+
+  private run(message: Message): Promise<string | boolean> {
+    if (this.closed) return Promise.reject(new Error('the password hasher has been closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const worker = this.idle.pop() ?? (this.workers < this.threads ? this.spawn() : undefined);
+      if (!worker) return;
+      const job = this.queue.shift()!;
+      this.busy.set(worker, job);
+      // Held while it works, so that a process awaiting a hash does not exit under it.
+      worker.ref();
+      worker.postMessage(job.message);
+    }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: require.resolve('bcrypt'), nice: BCRYPT_THREAD_NICE } });
+    this.workers += 1;
+    let failure: Error | undefined;
+    worker.on('message', (reply: Reply) => {
+      const job = this.busy.get(worker);
+      this.busy.delete(worker);
+      worker.unref();
+      this.idle.push(worker);
+      if (reply.ok) job?.resolve(reply.result);
+      else job?.reject(new Error(reply.message));
+      this.dispatch();
+    });
+    worker.on('error', (error) => (failure = error));
+    worker.on('exit', () => {
+      this.workers -= 1;
+      const index = this.idle.indexOf(worker);
+      if (index >= 0) this.idle.splice(index, 1);
+      const job = this.busy.get(worker);
+      this.busy.delete(worker);
+      job?.reject(failure ?? new Error('a bcrypt worker stopped'));
+      this.dispatch();
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import bcrypt from 'bcrypt';
+import { BCRYPT_THREAD_NICE, BcryptPool } from '../../src/auth/bcrypt-pool';
+
+/** The nice value of a thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function niceOf(tid: string): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+describe('bcrypt pool', () => {
+  it('hashes and compares as bcrypt does', async () => {
+    const pool = new BcryptPool(2);
+    try {
+      const hash = await pool.hash('secret', 4);
+      expect(hash).toMatch(/^\$2b\$04\$/);
+      await expect(bcrypt.compare('secret', hash)).resolves.toBe(true);
+      await expect(pool.compare('secret', hash)).resolves.toBe(true);
+      await expect(pool.compare('Secret', hash)).resolves.toBe(false);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers 20 jobs given at once on 2 threads, each with its own result', async () => {
+    const pool = new BcryptPool(2);
+    try {
+      const passwords = Array.from({ length: 20 }, (_, i) => `password ${i}`);
+      const hashes = await Promise.all(passwords.map((p) => pool.hash(p, 4)));
+      const checks = await Promise.all(passwords.map((p, i) => pool.compare(p, hashes[(i + 1) % 20]!)));
+      const own = await Promise.all(passwords.map((p, i) => pool.compare(p, hashes[i]!)));
+      expect(checks.every((ok) => !ok)).toBe(true);
+      expect(own.every((ok) => ok)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+  onLinux('runs bcrypt on threads of lower priority than the event loop, which keeps its own', async () => {
+    // Threads of pools closed by other tests may linger a moment: only those started here count.
+    const before = new Set(readdirSync('/proc/self/task'));
+    const pool = new BcryptPool(2);
+    try {
+      await Promise.all([pool.hash('a', 4), pool.hash('b', 4)]);
+      const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+      expect(started.map(niceOf).filter((n) => n === BCRYPT_THREAD_NICE)).toHaveLength(2);
+      // The main thread's id is the process's.
+      expect(niceOf(String(process.pid))).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a job that bcrypt refuses, and goes on serving', async () => {
+    const pool = new BcryptPool(1);
+    try {
+      await expect(pool.hash('x', 99)).rejects.toThrow(/salt|rounds/i);
+      await expect(pool.hash('x', 4)).resolves.toMatch(/^\$2b\$04\$/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('after close, fails what waits and refuses what comes', async () => {
+    const pool = new BcryptPool(1);
+    const running = expect(pool.hash('first', 10)).rejects.toThrow('stopped');
+    const waiting = expect(pool.hash('second', 4)).rejects.toThrow('closed');
+    await pool.close();
+    await waiting;
+    await running;
+    await expect(pool.compare('x', '$2b$04$abcdefghijklmnopqrstuu')).rejects.toThrow('closed');
+  });
+});
