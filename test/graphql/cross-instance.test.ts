@@ -99,6 +99,18 @@ onPostgres('revocation across two instances on one PostgreSQL database', () => {
     expect(queriesOnB.filter((sql) => /sessions|refresh_tokens/.test(sql))).toEqual([]);
   });
 
+  it('authenticates a burst of 100 valid tokens with zero database queries, synchronously', async () => {
+    const users = await Promise.all([registerUser(a), registerUser(a), registerUser(a)]);
+    queriesOnB.length = 0;
+    for (let i = 0; i < 100; i += 1) {
+      const user = users[i % users.length]!;
+      const result = b.app.authenticate(`Bearer ${user.accessToken}`);
+      expect(result).not.toBeInstanceOf(Promise);
+      expect(result).toEqual({ ok: true, principal: expect.objectContaining({ userId: user.id }) });
+    }
+    expect(queriesOnB).toEqual([]);
+  });
+
   it('after its listener is killed, B reloads and still refuses what was revoked in the gap', async () => {
     const user = await registerUser(a);
     await acceptedOnB(user);
