@@ -1,7 +1,7 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
-import { authenticationError } from '../auth/authenticate';
-import { type AccessRule, compileRule, isRole } from '../auth/policy';
+import type { GraphQLFieldConfig, GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { type Authentication, authenticationError } from '../auth/authenticate';
+import { ANY_CALLER, type AccessRule, compileRule, isRole } from '../auth/policy';
 import { ForbiddenError } from '../errors';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { callerOf, type GraphQLContext } from './context';
@@ -22,35 +22,50 @@ export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf, even
   };
 
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, _fieldName, typeName) => {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = readRule(schema, field) ?? typeRule(typeName);
-      return rule ? guard(field, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events) : field;
+      return rule ? guard(field, fieldName, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events) : field;
     },
   });
 }
 
 function guard(
   field: GraphQLFieldConfig<unknown, GraphQLContext>,
+  fieldName: string,
   rule: AccessRule,
   ownerOf: ((source: unknown) => string) | undefined,
   events: Pick<AuthEvents, 'denied'>,
 ) {
-  const resolve = field.resolve ?? defaultFieldResolver;
   const allows = compileRule(rule, ownerOf);
+  const anyCaller = allows === ANY_CALLER;
+  // The Bearer's caller unless a mutation of this request established another (rare).
+  const callerFor = (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info));
+  const refuse = (caller: Authentication): never => {
+    const reason = caller.ok ? 'FORBIDDEN' : caller.reason;
+    events.denied(reason);
+    throw caller.ok ? new ForbiddenError() : authenticationError(caller.reason);
+  };
+  const own = field.resolve;
+  if (own) {
+    return {
+      ...field,
+      resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: GraphQLResolveInfo) => {
+        const caller = callerFor(context, info);
+        if (!caller.ok || (!anyCaller && !allows(caller.principal, source))) refuse(caller);
+        return own(source, args, context, info);
+      },
+    };
+  }
+  // No resolver of its own: the property is read here, as graphql's default resolver would, so
+  // that a guarded field costs one call, as an unguarded one does (the hottest path of a list).
   return {
     ...field,
-    resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: Parameters<typeof resolve>[3]) => {
-      // The Bearer's caller unless a mutation of this request established another (rare).
-      const caller = context.payloadCallers.size === 0 ? context.auth : callerOf(context, info);
-      if (!caller.ok) {
-        events.denied(caller.reason);
-        throw authenticationError(caller.reason);
-      }
-      if (!allows(caller.principal, source)) {
-        events.denied('FORBIDDEN');
-        throw new ForbiddenError();
-      }
-      return resolve(source, args, context, info);
+    resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: GraphQLResolveInfo) => {
+      const caller = callerFor(context, info);
+      if (!caller.ok || (!anyCaller && !allows(caller.principal, source))) refuse(caller);
+      if (typeof source !== 'object' || source === null) return undefined;
+      const value: unknown = (source as Record<string, unknown>)[fieldName];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(source, args, context, info) : value;
     },
   };
 }
