@@ -73,16 +73,25 @@ async function load({ port, bodies, token, connections, seconds, rate }: LoadOpt
   return result;
 }
 
-/** `me` with a valid bearer against the same query with the directive and decoding off; medians of interleaved rounds. */
-export async function benchHttpMe(server: ServerUnderTest, options: { seconds: number; rounds: number }): Promise<{ off: number; auth: number }> {
+/**
+ * `me` with a valid bearer against the same query with the directive and decoding off, in short
+ * alternating rounds (which goes first alternates too); figures are medians of the rounds, and
+ * the ratio is the median of the ratios within a round, so that the machine's drift cancels.
+ */
+export async function benchHttpMe(server: ServerUnderTest, options: { seconds: number; rounds: number }): Promise<{ off: number; auth: number; ratio: number }> {
   const samples = { off: [] as number[], auth: [] as number[] };
-  for (let round = 0; round <= options.rounds; round += 1) {
-    for (const mode of ['off', 'auth'] as const) {
-      const result = await load({ port: server.ports[mode], bodies: [ME], token: server.accessToken, connections: 10, seconds: options.seconds });
-      if (round > 0) samples[mode].push(result.requests.average);
-    }
+  const measure = async (mode: 'off' | 'auth') =>
+    (await load({ port: server.ports[mode], bodies: [ME], token: server.accessToken, connections: 10, seconds: options.seconds })).requests.average;
+  await measure('off');
+  await measure('auth');
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const mode of round % 2 === 0 ? (['off', 'auth'] as const) : (['auth', 'off'] as const)) samples[mode].push(await measure(mode));
   }
-  return { off: Math.round(median(samples.off)), auth: Math.round(median(samples.auth)) };
+  return {
+    off: Math.round(median(samples.off)),
+    auth: Math.round(median(samples.auth)),
+    ratio: round2(median(samples.auth.map((auth, i) => auth / samples.off[i]!))),
+  };
 }
 
 /** Raw bcrypt.compare throughput at the service's cost, on libuv's pool, `concurrency` at a time. */
@@ -107,24 +116,65 @@ export async function bcryptPerSecond(cost: number, seconds: number, concurrency
 const loginBodies = (server: ServerUnderTest) =>
   server.accounts.map((account) => JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', variables: { i: account } }));
 
-/** Logins per second over HTTP with N concurrent clients. */
-export async function benchLogins(server: ServerUnderTest, seconds: number): Promise<Record<'2' | '4' | '8' | '16', number>> {
-  const out = {} as Record<'2' | '4' | '8' | '16', number>;
-  for (const n of [2, 4, 8, 16] as const) {
-    out[n] = round2((await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds })).requests.average);
-  }
-  return out;
+type Clients = '2' | '4' | '8' | '16';
+export interface LoginResults {
+  readonly bcryptCost: number;
+  /** Median of the raw bcrypt rates measured before each client count. */
+  readonly bcryptPerSec: number;
+  readonly loginPerSec: Record<Clients, number>;
+  /** Logins/s over the raw bcrypt rate measured just before them. */
+  readonly ratio: Record<Clients, number>;
 }
 
-/** `me` latency p99 when idle and during a storm of 16 concurrent logins, and the event loop's delay meanwhile. */
-export async function benchStorm(server: ServerUnderTest, seconds: number): Promise<{ idleP99Ms: number; stormP99Ms: number; eventLoopP99Ms: number }> {
-  const me = () => load({ port: server.ports.auth, bodies: [ME], token: server.accessToken, connections: 2, seconds, rate: 100 });
-  // autocannon stops sending at its deadline, not the server working: logins of the load before
-  // this one may still be queued for bcrypt. Idle means after they are done.
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const idle = await me();
-  await server.request('loop-delay:reset');
-  const [storm] = await Promise.all([me(), load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: seconds + 1 })]);
-  const { loopDelayP99Ms } = await server.request('loop-delay:read');
-  return { idleP99Ms: idle.latency.p99, stormP99Ms: storm.latency.p99, eventLoopP99Ms: round2(loopDelayP99Ms ?? NaN) };
+/**
+ * Logins per second over HTTP with N concurrent clients, each against raw bcrypt.compare at the
+ * same cost measured just before it (the machine's speed drifts over a run).
+ */
+export async function benchLogins(server: ServerUnderTest, options: { cost: number; seconds: number }): Promise<LoginResults> {
+  const loginPerSec = {} as Record<Clients, number>;
+  const ratio = {} as Record<Clients, number>;
+  const raws: number[] = [];
+  for (const n of [2, 4, 8, 16] as const) {
+    const raw = await bcryptPerSecond(options.cost, 3);
+    raws.push(raw);
+    loginPerSec[n] = round2((await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds: options.seconds })).requests.average);
+    ratio[n] = round2(loginPerSec[n] / raw);
+  }
+  return { bcryptCost: options.cost, bcryptPerSec: round2(median(raws)), loginPerSec, ratio };
+}
+
+export interface StormResults {
+  readonly idleP99Ms: number;
+  readonly stormP99Ms: number;
+  /** Median over rounds of storm p99 / idle p99 within a round. */
+  readonly ratio: number;
+  /** The worst of the rounds. */
+  readonly eventLoopP99Ms: number;
+}
+
+/**
+ * `me` latency p99 at 100 requests/s when idle, then during a storm of 16 concurrent logins, and
+ * the event loop's delay meanwhile; in rounds, each storm compared with the idle just before it.
+ */
+export async function benchStorm(server: ServerUnderTest, options: { seconds: number; rounds: number }): Promise<StormResults> {
+  const me = () => load({ port: server.ports.auth, bodies: [ME], token: server.accessToken, connections: 2, seconds: options.seconds, rate: 100 });
+  const idle: number[] = [];
+  const storm: number[] = [];
+  const loop: number[] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    // autocannon stops sending at its deadline, not the server working: logins of the load before
+    // may still be queued for bcrypt. Idle means after they are done.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    idle.push((await me()).latency.p99);
+    await server.request('loop-delay:reset');
+    const [during] = await Promise.all([me(), load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: options.seconds + 1 })]);
+    storm.push(during.latency.p99);
+    loop.push((await server.request('loop-delay:read')).loopDelayP99Ms ?? NaN);
+  }
+  return {
+    idleP99Ms: median(idle),
+    stormP99Ms: median(storm),
+    ratio: round2(median(storm.map((p99, i) => p99 / idle[i]!))),
+    eventLoopP99Ms: round2(Math.max(...loop)),
+  };
 }
