@@ -19,6 +19,7 @@ const PROBE_SDL = `
   type Probe @auth(requires: ADMIN) {
     open: String @auth(requires: USER)
     closed: String
+    computed(suffix: String): String @auth(requires: USER)
   }
   extend type Query {
     probe: Probe @public
@@ -36,7 +37,7 @@ describe.each(databaseKinds())('@auth directive on %s', (kind) => {
       resolvers: {
         DateTime,
         Query: {
-          probe: () => ({ open: 'open', closed: 'closed' }),
+          probe: () => ({ open: 'open', closed: 'closed', computed: (args: { suffix?: string }) => `computed${args.suffix ?? ''}` }),
           someone: (_: unknown, { id }: { id: string }) => t.app.services.users.findById(id),
         },
       },
@@ -52,6 +53,13 @@ describe.each(databaseKinds())('@auth directive on %s', (kind) => {
     const result = await graphql({ schema: probeSchema, source, contextValue, variableValues: variables });
     return { data: result.data, errors: result.errors?.map((e) => formatError(e.toJSON(), e)) };
   }
+
+  it('reads a guarded field without a resolver as graphql would: a method property is called with the arguments', async () => {
+    const user = await registerUser(t);
+    const result = await probe('{ probe { open computed(suffix: " here") } }', user.accessToken);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ probe: { open: 'open', computed: 'computed here' } });
+  });
 
   it('denies one field with one error at its path, and the rest of the response stands', async () => {
     const user = await registerUser(t);
