@@ -17,6 +17,7 @@ import type { Config } from './config';
 import { openCounterStore } from './counter-store';
 import type { DatabaseHandle } from './db/client';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
+import { createSessionSweeper } from './db/session-sweeper';
 import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
 import { createMetrics, type Metrics } from './metrics';
@@ -72,7 +73,7 @@ export async function createApp(deps: {
   const counters = await openCounterStore(config.redisUrl, database, clock);
   const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? CONTRACT_LIMITS });
   const services: Services = {
-    auth: createAuthService({ store, passwords, tokens, revocations, clock, limits }),
+    auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
     sessions: createSessionService({ store, revocations, clock }),
     users: createUserService({ store, passwords, revocations, clock }),
   };

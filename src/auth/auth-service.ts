@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { sessionsEnded } from '../db/revocation-channel';
 import type { Store } from '../db/store';
+import type { Sweeper } from '../db/sweeper';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
 import type { AttemptLimiter } from './attempt-limiter';
 import type { PasswordHasher } from './password';
@@ -40,6 +41,8 @@ export interface AuthServiceDeps {
   readonly revocations: RevocationList;
   readonly clock: Clock;
   readonly limits: AttemptLimiter;
+  /** Told of each session opened or refreshed, so that expired ones get deleted now and then. */
+  readonly sessionSweeper: Sweeper;
 }
 
 // A refresh token is 43 characters; anything much longer is not one.
@@ -47,10 +50,11 @@ const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits }: AuthServiceDeps) {
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper }: AuthServiceDeps) {
   const now = () => new Date(clock.now());
 
   async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
+    sessionSweeper.tidy();
     const refresh = tokens.nextRefreshToken();
     const session = await store.sessions.create({ userId: user.id, now: now(), ...client }, refresh.record);
     return tokens.issue(user, session.id, refresh);
@@ -91,6 +95,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
 
     async refresh(refreshToken: string): Promise<IssuedSession> {
       if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw new AuthError('REFRESH_TOKEN_INVALID');
+      sessionSweeper.tidy();
       const next = tokens.nextRefreshToken();
       const result = await store.sessions.rotate(hashRefreshToken(refreshToken), next.record, now());
       switch (result.kind) {

@@ -3,6 +3,7 @@ import { type RateLimiterAbstract, RateLimiterDrizzle } from 'rate-limiter-flexi
 import type { Clock } from '../clock';
 import type { Database } from './client';
 import { rateLimits } from './schema';
+import { createSweeper } from './sweeper';
 
 export interface LimiterOptions {
   readonly keyPrefix: string;
@@ -35,29 +36,16 @@ export async function sweepExpiredRateLimits(db: Database, limit: number): Promi
  *
  * The library's own clean-up is off: it runs a timer per limiter that nothing can stop, queries
  * the database after it is closed, and reports through console.warn rather than our JSON logs.
- * Instead, counting an attempt sweeps stale rows now and then (at most one sweep at a time, one
- * a minute, a bounded batch each, sooner again while batches come back full): no timer, and the
- * table stays about as large as the attempts of the last day's windows.
+ * Instead, counting an attempt sweeps stale rows now and then (src/db/sweeper.ts: one sweep at a
+ * time, one a minute, a bounded batch each): no timer, and the table stays about as large as
+ * the attempts of the last day's windows.
  */
 export function createDatabaseCounters(db: Database, clock: Clock) {
-  let lastSweep = Number.NEGATIVE_INFINITY;
-  let sweeping = false;
+  const sweeper = createSweeper({ clock, everyMs: SWEEP_EVERY_MS, batch: SWEEP_BATCH, sweep: (batch) => sweepExpiredRateLimits(db, batch) });
   return {
     counter(options: LimiterOptions): RateLimiterAbstract {
       return new RateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false });
     },
-    tidy(): void {
-      const now = clock.now();
-      if (sweeping || now - lastSweep < SWEEP_EVERY_MS) return;
-      sweeping = true;
-      lastSweep = now;
-      void sweepExpiredRateLimits(db, SWEEP_BATCH)
-        .then((deleted) => {
-          if (deleted === SWEEP_BATCH) lastSweep = Number.NEGATIVE_INFINITY;
-        })
-        // Housekeeping only: expired rows are ignored when counting, and the next sweep retries.
-        .catch(() => {})
-        .finally(() => (sweeping = false));
-    },
+    tidy: sweeper.tidy,
   };
 }

@@ -44,10 +44,14 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
-  (t) => [index('sessions_user_id_idx').on(t.userId), index('sessions_revoked_at_idx').on(t.revokedAt)],
+  (t) => [
+    index('sessions_user_id_idx').on(t.userId),
+    index('sessions_revoked_at_idx').on(t.revokedAt),
+    index('sessions_expires_at_idx').on(t.expiresAt),
+  ],
 );
 
-/** Only the SHA-256 of a refresh token is stored; spent ones are kept to detect reuse. */
+/** Only the SHA-256 of a refresh token is stored; spent ones are kept to detect reuse until they expire. */
 export const refreshTokens = pgTable(
   'refresh_tokens',
   {
@@ -59,7 +63,7 @@ export const refreshTokens = pgTable(
     expiresAt: instant('expires_at').notNull(),
     spentAt: instant('spent_at'),
   },
-  (t) => [index('refresh_tokens_session_id_idx').on(t.sessionId)],
+  (t) => [index('refresh_tokens_session_id_idx').on(t.sessionId), index('refresh_tokens_expires_at_idx').on(t.expiresAt)],
 );
 
 /**

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { sessions as sessionsTable } from '../../src/db/schema';
 import { databaseKinds } from '../support/databases';
 import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 import { accessOutcome, claimsOf, expectOnlyError, newSession, pairOf, refresh, refreshOutcome } from './operations';
 
 const MY_SESSIONS = '{ me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }';
@@ -98,5 +101,16 @@ describe.each(databaseKinds())('sessions and revokeSession on %s', (kind) => {
     expect(result.data).toBeNull();
     expectOnlyError(result, ['revokeSession'], { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
     expect(await accessOutcome(t, user.accessToken)).toBe('OK');
+  });
+
+  it('deletes a session a day after it expired and its access tokens with it, once later sessions open', async () => {
+    const user = await registerUser(t);
+    const stored = async () => (await t.app.database.db.select({ id: sessionsTable.id }).from(sessionsTable).where(eq(sessionsTable.id, sidOf(user.accessToken)))).length;
+    expect(await stored()).toBe(1);
+    t.clock.advance((30 + 1) * 24 * 3600 * 1000 + 16 * 60_000 + 60_000);
+    // Opening a session is what tells the sweeper (which skips while a sweep is still running);
+    // sweeps run in the background.
+    const other = await registerUser(t);
+    await waitFor(async () => (await stored()) === 0 || (await newSession(t, other), false), 'the expired session to be deleted');
   });
 });
