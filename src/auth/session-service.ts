@@ -12,9 +12,12 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
   const now = () => new Date(clock.now());
 
   return {
-    /** Live sessions, newest first. */
-    listLive(userId: string): Promise<SessionRow[]> {
-      return store.sessions.listLive(userId, now());
+    /** Each user's live sessions, newest first, in the order of `userIds`. */
+    async listLive(userIds: readonly string[]): Promise<SessionRow[][]> {
+      const rows = await store.sessions.listLive(userIds, now());
+      const byUser = new Map<string, SessionRow[]>(userIds.map((id) => [id, []]));
+      for (const row of rows) byUser.get(row.userId)?.push(row);
+      return userIds.map((id) => byUser.get(id)!);
     },
 
     /** Every session ends and every access token of the user stops working. */

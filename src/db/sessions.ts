@@ -144,12 +144,13 @@ export function createSessionRepository(db: Database) {
       return row?.session;
     },
 
-    /** Live sessions of a user, newest first. */
-    async listLive(userId: string, now: Date): Promise<SessionRow[]> {
+    /** Live sessions of the given users, newest first: one query for a whole page of users. */
+    async listLive(userIds: readonly string[], now: Date): Promise<SessionRow[]> {
+      if (userIds.length === 0) return [];
       return db
         .select()
         .from(sessions)
-        .where(and(eq(sessions.userId, userId), liveAt(now)))
+        .where(and(inArray(sessions.userId, [...userIds]), liveAt(now)))
         .orderBy(desc(sessions.createdAt), desc(sessions.id));
     },
 

@@ -1,12 +1,21 @@
+import DataLoader from 'dataloader';
 import type { Services } from '../../auth/services';
 import type { SessionRow, UserRow } from '../../db/schema';
-import { callerOf } from '../context';
+import { callerOf, type GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
 
 export function userResolvers({ sessions }: Services): Pick<Resolvers, 'User' | 'Session'> {
+  // One loader per request: the sessions of every user in a `users` page come in one query, and
+  // nothing is cached beyond the request.
+  const loaders = new WeakMap<GraphQLContext, DataLoader<string, SessionRow[]>>();
+  const sessionsOf = (context: GraphQLContext) => {
+    let loader = loaders.get(context);
+    if (!loader) loaders.set(context, (loader = new DataLoader((userIds: readonly string[]) => sessions.listLive(userIds))));
+    return loader;
+  };
   return {
     User: {
-      sessions: (user) => sessions.listLive(user.id),
+      sessions: (user, _, context) => sessionsOf(context).load(user.id),
     },
     Session: {
       current(session, _, context, info) {
