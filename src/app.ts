@@ -14,8 +14,9 @@ import { createTokenIssuer } from './auth/token-issuer';
 import { createUserService } from './auth/user-service';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import { openCounterStore } from './counter-store';
+import { type OpenCounterStore, openCounterStore } from './counter-store';
 import type { DatabaseHandle } from './db/client';
+import type { Listening } from './db/listen';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
 import { createSessionSweeper } from './db/session-sweeper';
 import { createStore } from './db/store';
@@ -61,40 +62,50 @@ export async function createApp(deps: {
   const retentionMs = config.accessTokenTtlSeconds * 1000 + CLOCK_LEEWAY_MS;
   const revocations = createRevocationList({ clock, retentionMs });
   const bcrypt = new BcryptPool();
-  const passwords = await createPasswordHasher(config.bcryptCost, bcrypt);
-  const accessTokens = createAccessTokens({
-    secret: deps.jwtSecret,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-    ttlSeconds: config.accessTokenTtlSeconds,
-    clock,
-  });
-  const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
-  const counters = await openCounterStore(config.redisUrl, database, clock);
-  const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? CONTRACT_LIMITS });
-  const services: Services = {
-    auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
-    sessions: createSessionService({ store, revocations, clock }),
-    users: createUserService({ store, passwords, revocations, clock }),
+  let counters: OpenCounterStore | undefined;
+  let listening: Listening | undefined;
+  // In the order they were opened, backwards; also when start-up fails half-way, so that nothing
+  // (a bcrypt thread, a Redis connection, a LISTEN) outlives a failed createApp.
+  const close = async () => {
+    await listening?.close();
+    await counters?.close();
+    await bcrypt.close();
   };
-  const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
-  const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events);
-  // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
-  const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log: deps.log ?? SILENT });
-  const listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
-  await revocationSync.settled();
-  return {
-    services,
-    schema,
-    authenticate: createAuthenticate({ accessTokens, revocations, trusted: revocationSync.trusted, store }),
-    revocations,
-    revocationSync,
-    database,
-    metrics,
-    stop: async () => {
-      await listening.close();
-      await counters.close();
-      await bcrypt.close();
-    },
-  };
+  try {
+    const passwords = await createPasswordHasher(config.bcryptCost, bcrypt);
+    const accessTokens = createAccessTokens({
+      secret: deps.jwtSecret,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlSeconds: config.accessTokenTtlSeconds,
+      clock,
+    });
+    const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
+    counters = await openCounterStore(config.redisUrl, database, clock);
+    const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? CONTRACT_LIMITS });
+    const services: Services = {
+      auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
+      sessions: createSessionService({ store, revocations, clock }),
+      users: createUserService({ store, passwords, revocations, clock }),
+    };
+    const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
+    const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events);
+    // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
+    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log: deps.log ?? SILENT });
+    listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
+    await revocationSync.settled();
+    return {
+      services,
+      schema,
+      authenticate: createAuthenticate({ accessTokens, revocations, trusted: revocationSync.trusted, store }),
+      revocations,
+      revocationSync,
+      database,
+      metrics,
+      stop: close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { BcryptPool } from '../../src/auth/bcrypt-pool';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/client';
@@ -95,13 +96,16 @@ onRedis('limits in Redis, shared by two instances on two databases', () => {
 });
 
 describe('a REDIS_URL where nothing answers', () => {
-  it('stops start-up with a message naming REDIS_URL', async () => {
+  it('stops start-up with a message naming REDIS_URL, leaving no bcrypt thread behind', async () => {
     const database = await openDatabase({ kind: 'pglite', dataDir: undefined });
+    const closed = jest.spyOn(BcryptPool.prototype, 'close');
     try {
       // Port 1 on loopback: nothing listens there, and the refusal comes at once.
       const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', REDIS_URL: 'redis://127.0.0.1:1' });
       await expect(createApp({ config, jwtSecret: TEST_SECRET, database, clock: new FakeClock() })).rejects.toThrow(/^REDIS_URL: cannot connect to Redis/);
+      expect(closed).toHaveBeenCalledTimes(1);
     } finally {
+      closed.mockRestore();
       await database.close();
     }
   });
