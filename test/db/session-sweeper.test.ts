@@ -3,8 +3,7 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { refreshTokens, sessions } from '../../src/db/schema';
 import { createSessionSweeper, sweepExpiredSessions } from '../../src/db/session-sweeper';
 import { createSessionRepository } from '../../src/db/sessions';
-import { createUserRepository } from '../../src/db/users';
-import { databaseKinds, openTestDatabase, uniqueName } from '../support/databases';
+import { databaseKinds, insertUser, openTestDatabase, uniqueName } from '../support/databases';
 import { FakeClock } from '../support/fake-clock';
 import { waitFor } from '../support/wait-for';
 
@@ -19,12 +18,7 @@ describe.each(databaseKinds())('session sweeping on %s', (kind) => {
   });
   afterAll(() => database.close());
 
-  async function newUserId(): Promise<string> {
-    const username = uniqueName('sweep');
-    const created = await createUserRepository(database.db).create({ username, email: `${username}@example.com`, passwordHash: 'x', role: 'USER', createdAt: new Date() });
-    if (!created.ok) throw new Error('could not create the user');
-    return created.user.id;
-  }
+  const newUserId = () => insertUser(database.db, 'sweep');
 
   /** A session whose first refresh token (and so the session) expires at `expiresAt`; returns its id and token hash. */
   async function sessionExpiringAt(userId: string, expiresAt: Date): Promise<{ id: string; tokenHash: string }> {

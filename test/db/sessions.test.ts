@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client';
 import { refreshTokens, sessions } from '../../src/db/schema';
 import { createSessionRepository } from '../../src/db/sessions';
-import { createUserRepository } from '../../src/db/users';
-import { databaseKinds, openTestDatabase, uniqueName } from '../support/databases';
+import { databaseKinds, insertUser, openTestDatabase, uniqueName } from '../support/databases';
 
 const DAY = 86_400_000;
 
@@ -15,18 +14,7 @@ describe.each(databaseKinds())('sessions in the database on %s', (kind) => {
   });
   afterAll(() => database.close());
 
-  async function newUserId(): Promise<string> {
-    const username = uniqueName('sess');
-    const created = await createUserRepository(database.db).create({
-      username,
-      email: `${username}@example.com`,
-      passwordHash: 'not a real hash',
-      role: 'USER',
-      createdAt: new Date(),
-    });
-    if (!created.ok) throw new Error('could not create the user');
-    return created.user.id;
-  }
+  const newUserId = () => insertUser(database.db, 'sess');
 
   it('opens a session and its first refresh token in one statement, and returns the row as stored', async () => {
     const userId = await newUserId();

@@ -1,4 +1,5 @@
-import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { type Database, type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { createUserRepository } from '../../src/db/users';
 import { createScratchDatabase, POSTGRES_FLAG } from './postgres';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -27,4 +28,12 @@ let counter = 0;
 export function uniqueName(prefix = 'u'): string {
   counter += 1;
   return `${prefix}_${process.pid.toString(36)}_${counter}_${Math.random().toString(36).slice(2, 7)}`.slice(0, 32);
+}
+
+/** A user row straight into the database (no password worth checking), for tests below the services; its id. */
+export async function insertUser(db: Database, prefix = 'row'): Promise<string> {
+  const username = uniqueName(prefix);
+  const created = await createUserRepository(db).create({ username, email: `${username}@example.com`, passwordHash: 'not a real hash', role: 'USER', createdAt: new Date() });
+  if (!created.ok) throw new Error(`could not insert user ${username}`);
+  return created.user.id;
 }
