@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import { builtOnce } from './built-once';
 import type { Database } from './client';
 import { announce, sessionsEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
@@ -36,6 +37,21 @@ export function createSessionRepository(db: Database) {
   const asRevoked = (rows: { id: string; userId: string; revokedAt: Date | null }[]): RevokedSession[] =>
     rows.map((r) => ({ id: r.id, userId: r.userId, revokedAt: r.revokedAt! }));
 
+  const insertSessionAndToken = builtOnce(() => {
+    const p = (name: string) => sql.placeholder(name);
+    const opened = db.$with('opened').as(
+      db
+        .insert(sessions)
+        .values({ id: p('id'), userId: p('userId'), createdAt: p('now'), lastUsedAt: p('now'), expiresAt: p('expiresAt'), userAgent: p('userAgent'), ip: p('ip') })
+        .returning({ id: sessions.id }),
+    );
+    return db
+      .with(opened)
+      .insert(refreshTokens)
+      .values({ sessionId: p('id'), tokenHash: p('tokenHash'), expiresAt: p('expiresAt'), createdAt: p('now') })
+      .prepare('sessions_create');
+  });
+
   const endAndAnnounce = (which: SQL, now: Date): Promise<RevokedSession[]> =>
     db.transaction(async (tx) => {
       const ended = asRevoked(await tx.update(sessions).set({ revokedAt: now }).where(which).returning(revokedColumns));
@@ -59,8 +75,7 @@ export function createSessionRepository(db: Database) {
         userAgent: input.userAgent ?? null,
         ip: input.ip ?? null,
       };
-      const opened = db.$with('opened').as(db.insert(sessions).values(session).returning({ id: sessions.id }));
-      await db.with(opened).insert(refreshTokens).values({ ...token, sessionId: session.id, createdAt: input.now });
+      await insertSessionAndToken().execute({ ...session, now: input.now, tokenHash: token.tokenHash });
       return session;
     },
 

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { builtOnce } from './built-once';
 import type { Database } from './client';
 import { announce, type RevocationEvent, userCutoff } from './revocation-channel';
 import { type Role, type UserRow, users } from './schema';
@@ -27,6 +28,16 @@ const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
 export type UserRepository = ReturnType<typeof createUserRepository>;
 
 export function createUserRepository(db: Database) {
+  const byLower = (column: typeof users.username | typeof users.email) =>
+    db
+      .select()
+      .from(users)
+      .where(sql`lower(${column}) = lower(${sql.placeholder('login')})`)
+      .prepare(`users_by_lower_${column.name}`);
+  const byId = builtOnce(() => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare('users_by_id'));
+  const byUsername = builtOnce(() => byLower(users.username));
+  const byEmail = builtOnce(() => byLower(users.email));
+
   /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
   const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date) =>
     db.transaction(async (tx) => {
@@ -54,17 +65,13 @@ export function createUserRepository(db: Database) {
     },
 
     async findById(id: string): Promise<UserRow | undefined> {
-      const [user] = await db.select().from(users).where(eq(users.id, id));
+      const [user] = await byId().execute({ id });
       return user;
     },
 
     /** By username, or by email when the login has an `@` (usernames cannot). Case-insensitive. */
     async findByLogin(login: string): Promise<UserRow | undefined> {
-      const column = login.includes('@') ? users.email : users.username;
-      const [user] = await db
-        .select()
-        .from(users)
-        .where(sql`lower(${column}) = lower(${login})`);
+      const [user] = await (login.includes('@') ? byEmail() : byUsername()).execute({ login });
       return user;
     },
 
