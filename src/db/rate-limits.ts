@@ -1,7 +1,8 @@
 import { inArray, lt, sql } from 'drizzle-orm';
-import { type RateLimiterAbstract, RateLimiterDrizzle } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Clock } from '../clock';
 import type { Database } from './client';
+import { PreparedRateLimiterDrizzle, prepareCounterStatements } from './prepared-rate-limiter';
 import { rateLimits } from './schema';
 import { createSweeper } from './sweeper';
 
@@ -32,7 +33,8 @@ export async function sweepExpiredRateLimits(db: Database, limit: number): Promi
 
 /**
  * Counters in the `rate_limits` table, atomic through one `INSERT … ON CONFLICT DO UPDATE …
- * RETURNING` per count (RateLimiterDrizzle), on PGlite and PostgreSQL alike.
+ * RETURNING` per count (RateLimiterDrizzle's, prepared once: prepared-rate-limiter.ts), on PGlite
+ * and PostgreSQL alike.
  *
  * The library's own clean-up is off: it runs a timer per limiter that nothing can stop, queries
  * the database after it is closed, and reports through console.warn rather than our JSON logs.
@@ -41,10 +43,11 @@ export async function sweepExpiredRateLimits(db: Database, limit: number): Promi
  * the attempts of the last day's windows.
  */
 export function createDatabaseCounters(db: Database, clock: Clock) {
+  const statements = prepareCounterStatements(db);
   const sweeper = createSweeper({ clock, everyMs: SWEEP_EVERY_MS, batch: SWEEP_BATCH, sweep: (batch) => sweepExpiredRateLimits(db, batch) });
   return {
     counter(options: LimiterOptions): RateLimiterAbstract {
-      return new RateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false });
+      return new PreparedRateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false }, statements);
     },
     tidy: sweeper.tidy,
   };
