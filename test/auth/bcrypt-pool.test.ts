@@ -1,12 +1,27 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcrypt';
 import { BCRYPT_THREAD_NICE, BcryptPool } from '../../src/auth/bcrypt-pool';
 
-/** The nice value of a thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
-function niceOf(tid: string): number {
+/** Fields of /proc/self/task/<tid>/stat after the command: [0] is field 3. */
+function statOf(tid: string): string[] {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
+const niceOf = (tid: string) => Number(statOf(tid)[16]);
+/** Field 41: 0 SCHED_OTHER, 5 SCHED_IDLE. */
+const policyOf = (tid: string) => Number(statOf(tid)[38]);
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+const hasChrt = (() => {
+  try {
+    execFileSync('chrt', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 describe('bcrypt pool', () => {
   it('hashes and compares as bcrypt does', async () => {
@@ -47,6 +62,20 @@ describe('bcrypt pool', () => {
       expect(started.map(niceOf).filter((n) => n === BCRYPT_THREAD_NICE)).toHaveLength(2);
       // The main thread's id is the process's.
       expect(niceOf(String(process.pid))).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  const withChrt = process.platform === 'linux' && hasChrt ? it : it.skip;
+  withChrt('runs bcrypt under SCHED_IDLE, leaving the event loop under the normal policy', async () => {
+    const before = new Set(readdirSync('/proc/self/task'));
+    const pool = new BcryptPool(2);
+    try {
+      await Promise.all([pool.hash('a', 4), pool.hash('b', 4)]);
+      const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+      expect(started.map(policyOf).filter((policy) => policy === SCHED_IDLE)).toHaveLength(2);
+      expect(policyOf(String(process.pid))).toBe(SCHED_OTHER);
     } finally {
       await pool.close();
     }
