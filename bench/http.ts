@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
 import { createHash } from 'node:crypto';
-import { median, round2 } from './measure';
+import { probeLatency } from './latency-probe';
+import { median, percentile, round2 } from './measure';
 import type { Ready } from './server-under-test';
 
 const ME = JSON.stringify({ query: '{ me { id username email role } }' });
@@ -116,29 +117,45 @@ export async function bcryptPerSecond(cost: number, seconds: number, concurrency
 const loginBodies = (server: ServerUnderTest) =>
   server.accounts.map((account) => JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', variables: { i: account } }));
 
+/**
+ * autocannon stops sending at its deadline, not the server working: up to 16 logins it sent may
+ * still wait for bcrypt (about half a second's work). The next measurement starts after them.
+ */
+const drained = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+
 type Clients = '2' | '4' | '8' | '16';
 export interface LoginResults {
   readonly bcryptCost: number;
-  /** Median of the raw bcrypt rates measured before each client count. */
+  /** Median of the raw bcrypt rates measured between the login rounds. */
   readonly bcryptPerSec: number;
+  /** Median over rounds. */
   readonly loginPerSec: Record<Clients, number>;
-  /** Logins/s over the raw bcrypt rate measured just before them. */
+  /** Median over rounds of logins/s over the raw bcrypt rate measured just before them. */
   readonly ratio: Record<Clients, number>;
 }
 
 /**
- * Logins per second over HTTP with N concurrent clients, each against raw bcrypt.compare at the
- * same cost measured just before it (the machine's speed drifts over a run).
+ * Logins per second over HTTP with N concurrent clients, in rounds, each against raw
+ * bcrypt.compare at the same cost measured just before it: the machine's speed drifts by more
+ * than the few per cent measured here.
  */
-export async function benchLogins(server: ServerUnderTest, options: { cost: number; seconds: number }): Promise<LoginResults> {
+export async function benchLogins(server: ServerUnderTest, options: { cost: number; seconds: number; rounds: number }): Promise<LoginResults> {
   const loginPerSec = {} as Record<Clients, number>;
   const ratio = {} as Record<Clients, number>;
   const raws: number[] = [];
   for (const n of [2, 4, 8, 16] as const) {
-    const raw = await bcryptPerSecond(options.cost, 3);
-    raws.push(raw);
-    loginPerSec[n] = round2((await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds: options.seconds })).requests.average);
-    ratio[n] = round2(loginPerSec[n] / raw);
+    const rates: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < options.rounds; round += 1) {
+      const raw = await bcryptPerSecond(options.cost, options.seconds / 2);
+      raws.push(raw);
+      const rate = (await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds: options.seconds })).requests.average;
+      rates.push(rate);
+      ratios.push(rate / raw);
+      await drained();
+    }
+    loginPerSec[n] = round2(median(rates));
+    ratio[n] = round2(median(ratios));
   }
   return { bcryptCost: options.cost, bcryptPerSec: round2(median(raws)), loginPerSec, ratio };
 }
@@ -146,35 +163,36 @@ export async function benchLogins(server: ServerUnderTest, options: { cost: numb
 export interface StormResults {
   readonly idleP99Ms: number;
   readonly stormP99Ms: number;
-  /** Median over rounds of storm p99 / idle p99 within a round. */
+  /** Storm p99 over idle p99, each over all its rounds' samples. */
   readonly ratio: number;
+  readonly samples: number;
   /** The worst of the rounds. */
   readonly eventLoopP99Ms: number;
 }
 
 /**
- * `me` latency p99 at 100 requests/s when idle, then during a storm of 16 concurrent logins, and
- * the event loop's delay meanwhile; in rounds, each storm compared with the idle just before it.
+ * `me` latency at 100 requests/s while idle and during a storm of 16 concurrent logins, in
+ * alternating windows (the machine's speed drifts), and the event loop's delay meanwhile. p99 is
+ * taken over all the samples of a kind: one window's p99 is its few slowest answers, and on this
+ * kind of VM an idle window's p99 alone varied 3–21 ms.
  */
 export async function benchStorm(server: ServerUnderTest, options: { seconds: number; rounds: number }): Promise<StormResults> {
-  const me = () => load({ port: server.ports.auth, bodies: [ME], token: server.accessToken, connections: 2, seconds: options.seconds, rate: 100 });
+  const probe = () => probeLatency({ port: server.ports.auth, body: ME, token: server.accessToken, rate: 100, seconds: options.seconds });
   const idle: number[] = [];
   const storm: number[] = [];
   const loop: number[] = [];
+  await probe();
   for (let round = 0; round < options.rounds; round += 1) {
-    // autocannon stops sending at its deadline, not the server working: logins of the load before
-    // may still be queued for bcrypt. Idle means after they are done.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    idle.push((await me()).latency.p99);
+    idle.push(...(await probe()));
     await server.request('loop-delay:reset');
-    const [during] = await Promise.all([me(), load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: options.seconds + 1 })]);
-    storm.push(during.latency.p99);
+    const logins = load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: options.seconds + 1 });
+    // Probed once the storm is under way, and until just before it ends.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    storm.push(...(await probe()));
+    await logins;
     loop.push((await server.request('loop-delay:read')).loopDelayP99Ms ?? NaN);
+    await drained();
   }
-  return {
-    idleP99Ms: median(idle),
-    stormP99Ms: median(storm),
-    ratio: round2(median(storm.map((p99, i) => p99 / idle[i]!))),
-    eventLoopP99Ms: round2(Math.max(...loop)),
-  };
+  const [idleP99Ms, stormP99Ms] = [round2(percentile(idle, 99)), round2(percentile(storm, 99))];
+  return { idleP99Ms, stormP99Ms, ratio: round2(stormP99Ms / idleP99Ms), samples: idle.length, eventLoopP99Ms: round2(Math.max(...loop)) };
 }

@@ -49,9 +49,9 @@ async function main(): Promise<void> {
       step('HTTP me, directive and decoding on vs off');
       const http = { me: await benchHttpMe(server, { seconds: 2, rounds: 8 }) };
       step(`login throughput against raw bcrypt.compare at cost ${BCRYPT_COST}`);
-      const login = await benchLogins(server, { cost: BCRYPT_COST, seconds: 5 });
+      const login = await benchLogins(server, { cost: BCRYPT_COST, seconds: 3, rounds: 3 });
       step('me latency during a login storm');
-      const storm = await benchStorm(server, { seconds: 4, rounds: 3 });
+      const storm = await benchStorm(server, { seconds: 3, rounds: 6 });
       await server.stop();
       step('revocation propagation between two server processes');
       const propagation = await benchPropagation(url, 300);
