@@ -47,13 +47,12 @@ interface Job {
  * where bcrypt's async API runs, has the priority of the event loop: during a storm of logins
  * on a small machine its threads took the CPU from request handling and from PostgreSQL alike.
  * Here the scheduler gives the CPU to those first and to bcrypt whatever is left, which is
- * nearly all of it. Jobs wait in order; a worker that dies fails its job and is replaced.
+ * nearly all of it. Jobs wait in order; a worker that dies fails its jobs and is replaced.
  */
 export class BcryptPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
+  /** Each worker's jobs, in the order it was sent them; the first is the one it runs. */
+  private readonly sent = new Map<Worker, Job[]>();
   private readonly queue: Job[] = [];
-  private workers = 0;
   private closed = false;
 
   constructor(private readonly threads: number = availableParallelism()) {}
@@ -70,7 +69,7 @@ export class BcryptPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the password hasher has been closed'));
-    await Promise.all([...this.idle, ...this.busy.keys()].map((worker) => worker.terminate()));
+    await Promise.all([...this.sent.keys()].map((worker) => worker.terminate()));
   }
 
   private run(message: Message): Promise<string | boolean> {
@@ -81,39 +80,46 @@ export class BcryptPool {
     });
   }
 
+  /**
+   * An idle worker first, then a new one, then a second job to a busy worker: it starts that job
+   * the moment it finishes the first, instead of idling until this thread, busy with requests,
+   * gets round to its answer.
+   */
   private dispatch(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const worker = this.idle.pop() ?? (this.workers < this.threads ? this.spawn() : undefined);
+      const worker = this.leastLoaded(0) ?? (this.sent.size < this.threads ? this.spawn() : this.leastLoaded(1));
       if (!worker) return;
       const job = this.queue.shift()!;
-      this.busy.set(worker, job);
-      // Held while it works, so that a process awaiting a hash does not exit under it.
+      const jobs = this.sent.get(worker)!;
+      jobs.push(job);
+      // Held while it has work, so that a process awaiting a hash does not exit under it.
       worker.ref();
       worker.postMessage(job.message);
     }
   }
 
+  private leastLoaded(jobs: number): Worker | undefined {
+    for (const [worker, sent] of this.sent) if (sent.length === jobs) return worker;
+    return undefined;
+  }
+
   private spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: require.resolve('bcrypt'), nice: BCRYPT_THREAD_NICE } });
-    this.workers += 1;
+    const jobs: Job[] = [];
+    this.sent.set(worker, jobs);
     let failure: Error | undefined;
     worker.on('message', (reply: Reply) => {
-      const job = this.busy.get(worker);
-      this.busy.delete(worker);
-      worker.unref();
-      this.idle.push(worker);
+      const job = jobs.shift();
+      if (jobs.length === 0) worker.unref();
       if (reply.ok) job?.resolve(reply.result);
       else job?.reject(new Error(reply.message));
       this.dispatch();
     });
     worker.on('error', (error) => (failure = error));
     worker.on('exit', () => {
-      this.workers -= 1;
-      const index = this.idle.indexOf(worker);
-      if (index >= 0) this.idle.splice(index, 1);
-      const job = this.busy.get(worker);
-      this.busy.delete(worker);
-      job?.reject(failure ?? new Error('a bcrypt worker stopped'));
+      this.sent.delete(worker);
+      const reason = failure ?? new Error(this.closed ? 'the password hasher has been closed' : 'a bcrypt worker stopped');
+      for (const job of jobs.splice(0)) job.reject(reason);
       this.dispatch();
     });
     return worker;

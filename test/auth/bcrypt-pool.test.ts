@@ -91,13 +91,12 @@ describe('bcrypt pool', () => {
     }
   });
 
-  it('after close, fails what waits and refuses what comes', async () => {
+  it('after close, fails what runs and what waits, and refuses what comes', async () => {
     const pool = new BcryptPool(1);
-    const running = expect(pool.hash('first', 10)).rejects.toThrow('stopped');
-    const waiting = expect(pool.hash('second', 4)).rejects.toThrow('closed');
+    // The first runs, the second has been handed to the thread too, the third waits in the pool.
+    const pending = ['first', 'second', 'third'].map((data) => expect(pool.hash(data, 10)).rejects.toThrow('closed'));
     await pool.close();
-    await waiting;
-    await running;
+    await Promise.all(pending);
     await expect(pool.compare('x', '$2b$04$abcdefghijklmnopqrstuu')).rejects.toThrow('closed');
   });
 });
