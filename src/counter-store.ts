@@ -12,5 +12,5 @@ export interface OpenCounterStore extends CounterStore {
 export async function openCounterStore(redisUrl: string | undefined, database: DatabaseHandle, clock: Clock): Promise<OpenCounterStore> {
   if (redisUrl !== undefined) return openRedisCounters(redisUrl);
   // The database belongs to the caller, who closes it.
-  return { ...createDatabaseCounters(database.db, clock), close: async () => {} };
+  return { ...createDatabaseCounters(database.countersDb, clock), close: async () => {} };
 }

@@ -19,6 +19,13 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Database;
+  /**
+   * Where the rate-limit counters are written. On PostgreSQL a small pool of its own whose commits
+   * do not wait for the disk (synchronous_commit off): a crash of PostgreSQL itself can lose the
+   * last moment's counts, never corrupt them, and a login's counting no longer waits for a WAL
+   * flush. Everything that must survive (users, sessions, revocations) is written through `db`.
+   */
+  readonly countersDb: Database;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Hears NOTIFYs on `channel`, and says when listening starts, drops and resumes. */
@@ -34,6 +41,9 @@ export type DatabaseTarget = (
   /** Told the SQL text (never the parameters) of every query the repositories run. */
   readonly onQuery?: (sql: string) => void;
 };
+
+/** A login counts twice and settles twice: a few connections keep up with many logins. */
+const COUNTER_CONNECTIONS = 4;
 
 // Arbitrary but fixed: every instance of the service takes the same lock before migrating.
 const MIGRATION_LOCK_KEY = 720_114_051;
@@ -54,15 +64,24 @@ type DrizzleOptions = { schema: typeof schema; logger?: { logQuery(query: string
 async function openPostgres(url: string, max: number, options: DrizzleOptions): Promise<DatabaseHandle> {
   await migratePostgresWithLock(url);
   const client = postgres(url, { max, backoff: reconnectDelaySeconds, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
+  const countersClient = postgres(url, {
+    max: COUNTER_CONNECTIONS,
+    backoff: reconnectDelaySeconds,
+    onnotice: () => {},
+    connection: { application_name: 'gatehouse-counters', synchronous_commit: 'off' },
+  });
   const db = drizzlePostgres(client, options) as unknown as Database;
   return {
     kind: 'postgres',
     db,
+    countersDb: drizzlePostgres(countersClient, options) as unknown as Database,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
     listen: (channel, handlers) => listenPostgres(url, channel, handlers),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), countersClient.end({ timeout: 5 })]);
+    },
   };
 }
 
@@ -109,6 +128,8 @@ async function openPglite(dataDir: string | undefined, options: DrizzleOptions):
   return {
     kind: 'pglite',
     db,
+    // One connection, and nothing to gain: the counters share it.
+    countersDb: db,
     ping: async () => {
       await client.query('select 1');
     },

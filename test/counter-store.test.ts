@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import type { Database, DatabaseHandle } from '../src/db/client';
+import { openCounterStore } from '../src/counter-store';
+import { databaseKinds, openTestDatabase, uniqueName } from './support/databases';
+import { FakeClock } from './support/fake-clock';
+
+/** The first row of a query, whichever driver answered (postgres.js: rows; PGlite: { rows }). */
+async function firstRow(db: Database, query: ReturnType<typeof sql>): Promise<Record<string, unknown>> {
+  const result = (await db.execute(query)) as unknown as Record<string, unknown>[] | { rows: Record<string, unknown>[] };
+  return (Array.isArray(result) ? result : result.rows)[0]!;
+}
+
+describe.each(databaseKinds())('rate-limit counters without REDIS_URL, on %s', (kind) => {
+  let database: DatabaseHandle;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(() => database.close());
+
+  it('count through the counters’ own connections, not the pool of users and sessions', async () => {
+    const untouchable = new Proxy({} as Database, {
+      get: () => {
+        throw new Error('the counters used the main pool');
+      },
+    });
+    const counters = await openCounterStore(undefined, { ...database, db: untouchable }, new FakeClock());
+    const counter = counters.counter({ keyPrefix: uniqueName('c'), points: 2, duration: 60, blockDuration: 0 });
+    await expect(counter.consume('k')).resolves.toMatchObject({ consumedPoints: 1 });
+    await counters.close();
+  });
+
+  it(
+    kind === 'postgres' ? 'commit counts without waiting for the disk, and everything else with' : 'share PGlite’s one connection',
+    async () => {
+      if (kind === 'pglite') {
+        expect(database.countersDb).toBe(database.db);
+        return;
+      }
+      expect(await firstRow(database.countersDb, sql`show synchronous_commit`)).toEqual({ synchronous_commit: 'off' });
+      expect(await firstRow(database.db, sql`show synchronous_commit`)).toEqual({ synchronous_commit: 'on' });
+    },
+  );
+});
