@@ -38,6 +38,9 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
 
   const web = express();
   web.disable('x-powered-by');
+  // Express would hash every answer for an ETag, POSTs included: GraphQL answers depend on the
+  // caller and no client revalidates them, so the hashing was CPU spent on every request.
+  web.set('etag', false);
   web.set('trust proxy', options.trustProxy);
   web.use(assignRequestId());
 

@@ -60,6 +60,20 @@ describe.each(databaseKinds())('GraphQL over HTTP on %s', (kind) => {
     expect(withoutPreflight.status).toBe(400);
   });
 
+  it('sends no ETag: an answer depends on who asks, and hashing it cost CPU on every request', async () => {
+    const { accessToken } = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount() } }), 'register');
+    const get = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`, {
+      headers: { authorization: `Bearer ${accessToken}`, 'apollo-require-preflight': 'true' },
+    });
+    const post = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect([get.status, post.status]).toEqual([200, 200]);
+    expect([get.headers.get('etag'), post.headers.get('etag')]).toEqual([null, null]);
+  });
+
   it('refuses a body over 100 kB with 413 and runs nothing of it', async () => {
     const account = newAccount('big');
     // An undeclared variable is ignored by GraphQL, so only the size differs from a valid register.
