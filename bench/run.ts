@@ -1,7 +1,7 @@
 /**
  * npm run bench: every figure measured side by side in one run, printed as a table and written
  * to bench/results.json. Needs PostgreSQL (BENCH_DATABASE_URL, default the local test server);
- * makes a scratch database and drops it. Loads only loopback. About two and a half minutes on 2 cores.
+ * makes a scratch database and drops it. Loads only loopback. About three and a half minutes on 2 cores.
  * Runs with NODE_ENV=production, as a deployment does: graphql-js in development mode checks
  * every instanceof across realms, which costs about a third of a large query's execution.
  */
