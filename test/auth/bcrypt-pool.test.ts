@@ -52,33 +52,33 @@ describe('bcrypt pool', () => {
   });
 
   const onLinux = process.platform === 'linux' ? it : it.skip;
-  onLinux('runs bcrypt on threads of lower priority than the event loop, which keeps its own', async () => {
+  /** The threads a fresh pool of 2 starts, once both have run a job; the pool is closed after `check`. */
+  async function withPoolThreads(check: (threads: string[]) => void): Promise<void> {
     // Threads of pools closed by other tests may linger a moment: only those started here count.
     const before = new Set(readdirSync('/proc/self/task'));
     const pool = new BcryptPool(2);
     try {
       await Promise.all([pool.hash('a', 4), pool.hash('b', 4)]);
-      const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
-      expect(started.map(niceOf).filter((n) => n === BCRYPT_THREAD_NICE)).toHaveLength(2);
-      // The main thread's id is the process's.
-      expect(niceOf(String(process.pid))).toBe(0);
+      check(readdirSync('/proc/self/task').filter((tid) => !before.has(tid)));
     } finally {
       await pool.close();
     }
+  }
+
+  onLinux('runs bcrypt on threads of lower priority than the event loop, which keeps its own', async () => {
+    await withPoolThreads((started) => {
+      expect(started.map(niceOf).filter((n) => n === BCRYPT_THREAD_NICE)).toHaveLength(2);
+      // The main thread's id is the process's.
+      expect(niceOf(String(process.pid))).toBe(0);
+    });
   });
 
   const withChrt = process.platform === 'linux' && hasChrt ? it : it.skip;
   withChrt('runs bcrypt under SCHED_IDLE, leaving the event loop under the normal policy', async () => {
-    const before = new Set(readdirSync('/proc/self/task'));
-    const pool = new BcryptPool(2);
-    try {
-      await Promise.all([pool.hash('a', 4), pool.hash('b', 4)]);
-      const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+    await withPoolThreads((started) => {
       expect(started.map(policyOf).filter((policy) => policy === SCHED_IDLE)).toHaveLength(2);
       expect(policyOf(String(process.pid))).toBe(SCHED_OTHER);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('fails a job that bcrypt refuses, and goes on serving', async () => {
