@@ -4,7 +4,7 @@ import { createAccessTokens } from './auth/access-token';
 import { CONTRACT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/attempt-limiter';
 import { createAuthService } from './auth/auth-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
-import { BcryptPool } from './auth/bcrypt-pool';
+import { BCRYPT_THREAD_NICE, BcryptPool } from './auth/bcrypt-pool';
 import { createPasswordHasher } from './auth/password';
 import { createRevocationList, type RevocationList } from './auth/revocation';
 import { createRevocationSync, type RevocationSync, type SyncLog } from './auth/revocation-sync';
@@ -61,7 +61,18 @@ export async function createApp(deps: {
   const store = createStore(database.db);
   const retentionMs = config.accessTokenTtlSeconds * 1000 + CLOCK_LEEWAY_MS;
   const revocations = createRevocationList({ clock, retentionMs });
-  const bcrypt = new BcryptPool();
+  const log = deps.log ?? SILENT;
+  const bcrypt = new BcryptPool(undefined, (policy) => {
+    switch (policy) {
+      case 'idle':
+        return log.info({ bcryptThreads: 'SCHED_IDLE' }, 'bcrypt threads run under SCHED_IDLE');
+      case 'nice':
+        return log.warn(
+          { bcryptThreads: `nice ${BCRYPT_THREAD_NICE}` },
+          'bcrypt threads could not get SCHED_IDLE (not Linux, or no chrt): under load, requests may wait behind them',
+        );
+    }
+  });
   let counters: OpenCounterStore | undefined;
   let listening: Listening | undefined;
   // In the order they were opened, backwards; also when start-up fails half-way, so that nothing
@@ -91,7 +102,7 @@ export async function createApp(deps: {
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events);
     // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
-    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log: deps.log ?? SILENT });
+    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log });
     listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
     await revocationSync.settled();
     return {

@@ -19,10 +19,13 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const bcrypt = require(workerData.bcryptPath);
 try { require('node:os').setPriority(workerData.nice); } catch {}
+let policy = 'nice';
 try {
   const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop();
   require('node:child_process').execFileSync('chrt', ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 5000 });
+  policy = 'idle';
 } catch {}
+parentPort.postMessage({ started: policy });
 parentPort.on('message', (job) => {
   try {
     const result = job.op === 'hash' ? bcrypt.hashSync(job.data, job.cost) : bcrypt.compareSync(job.data, job.hash);
@@ -34,7 +37,10 @@ parentPort.on('message', (job) => {
 `;
 
 type Message = { op: 'hash'; data: string; cost: number } | { op: 'compare'; data: string; hash: string };
-type Reply = { ok: true; result: string | boolean } | { ok: false; message: string };
+/** How a thread is scheduled: under SCHED_IDLE, or (where that could not be had) at BCRYPT_THREAD_NICE. */
+export type ThreadPolicy = 'idle' | 'nice';
+
+type Reply = { ok: true; result: string | boolean } | { ok: false; message: string } | { started: ThreadPolicy };
 
 interface Job {
   readonly message: Message;
@@ -55,7 +61,13 @@ export class BcryptPool {
   private readonly queue: Job[] = [];
   private closed = false;
 
-  constructor(private readonly threads: number = availableParallelism()) {}
+  private reported = false;
+
+  /** `onStart` hears, once, how the first thread is scheduled, so that start-up can say so. */
+  constructor(
+    private readonly threads: number = availableParallelism(),
+    private readonly onStart: (policy: ThreadPolicy) => void = () => {},
+  ) {}
 
   hash(data: string, cost: number): Promise<string> {
     return this.run({ op: 'hash', data, cost }) as Promise<string>;
@@ -109,6 +121,11 @@ export class BcryptPool {
     this.sent.set(worker, jobs);
     let failure: Error | undefined;
     worker.on('message', (reply: Reply) => {
+      if ('started' in reply) {
+        if (!this.reported) this.onStart(reply.started);
+        this.reported = true;
+        return;
+      }
       const job = jobs.shift();
       if (jobs.length === 0) worker.unref();
       if (reply.ok) job?.resolve(reply.result);

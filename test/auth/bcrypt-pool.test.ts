@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import bcrypt from 'bcrypt';
-import { BCRYPT_THREAD_NICE, BcryptPool } from '../../src/auth/bcrypt-pool';
+import { BCRYPT_THREAD_NICE, BcryptPool, type ThreadPolicy } from '../../src/auth/bcrypt-pool';
 
 /** Fields of /proc/self/task/<tid>/stat after the command: [0] is field 3. */
 function statOf(tid: string): string[] {
@@ -79,6 +79,27 @@ describe('bcrypt pool', () => {
       expect(started.map(policyOf).filter((policy) => policy === SCHED_IDLE)).toHaveLength(2);
       expect(policyOf(String(process.pid))).toBe(SCHED_OTHER);
     });
+  });
+
+  withChrt('says once, when its first thread starts, that its threads run under SCHED_IDLE', async () => {
+    const policies: ThreadPolicy[] = [];
+    const pool = new BcryptPool(2, (policy) => policies.push(policy));
+    try {
+      await Promise.all([pool.hash('a', 4), pool.hash('b', 4)]);
+      expect(policies).toEqual(['idle']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  onLinux('says so when its threads cannot have SCHED_IDLE (no chrt on the PATH), and serves all the same', () => {
+    // A process of its own: the environment a thread starts with is the process's, not jest's copy.
+    const script = `
+      const { BcryptPool } = require(${JSON.stringify(require.resolve('../../src/auth/bcrypt-pool'))});
+      const pool = new BcryptPool(1, (policy) => process.stdout.write(policy + ' '));
+      pool.hash('a', 4).then((hash) => process.stdout.write(hash.slice(0, 7))).finally(() => pool.close());`;
+    const printed = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, PATH: '/nonexistent' }, encoding: 'utf8' });
+    expect(printed).toBe('nice $2b$04$');
   });
 
   it('fails a job that bcrypt refuses, and goes on serving', async () => {
