@@ -184,13 +184,13 @@ export async function benchStorm(server: ServerUnderTest, options: { seconds: nu
   await probe();
   for (let round = 0; round < options.rounds; round += 1) {
     idle.push(...(await probe()));
-    await server.request('loop-delay:reset');
+    await server.request('loop-delay:start');
     const logins = load({ port: server.ports.auth, bodies: loginBodies(server), connections: 16, seconds: options.seconds + 1 });
     // Probed once the storm is under way, and until just before it ends.
     await new Promise((resolve) => setTimeout(resolve, 500));
     storm.push(...(await probe()));
     await logins;
-    loop.push((await server.request('loop-delay:read')).loopDelayP99Ms ?? NaN);
+    loop.push((await server.request('loop-delay:stop')).loopDelayP99Ms ?? NaN);
     await drained();
   }
   const [idleP99Ms, stormP99Ms] = [round2(percentile(idle, 99)), round2(percentile(storm, 99))];
