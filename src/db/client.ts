@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { projectRoot } from '../project-root';
 import { lockDataDir } from './data-dir-lock';
+import { hostOption, postgresConnection } from './postgres-connection';
 import { type ListenHandlers, type Listening, listenPglite, listenPostgres } from './listen';
 import * as schema from './schema';
 
@@ -63,8 +64,10 @@ type DrizzleOptions = { schema: typeof schema; logger?: { logQuery(query: string
 
 async function openPostgres(url: string, max: number, options: DrizzleOptions): Promise<DatabaseHandle> {
   await migratePostgresWithLock(url);
-  const client = postgres(url, { max, backoff: reconnectDelaySeconds, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
-  const countersClient = postgres(url, {
+  const target = postgresConnection(url);
+  const client = postgres(target.url, { ...hostOption(target), max, backoff: reconnectDelaySeconds, onnotice: () => {}, connection: { application_name: 'gatehouse' } });
+  const countersClient = postgres(target.url, {
+    ...hostOption(target),
     max: COUNTER_CONNECTIONS,
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
@@ -97,7 +100,8 @@ function reconnectDelaySeconds(retries: number): number {
 
 /** Two instances starting at once on one database: the second waits, then finds nothing to do. */
 async function migratePostgresWithLock(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const target = postgresConnection(url);
+  const client = postgres(target.url, { ...hostOption(target), max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { hostOption, postgresConnection } from './postgres-connection';
 
 export interface ListenHandlers {
   onMessage(payload: string): void;
@@ -48,7 +49,8 @@ export async function listenPostgres(url: string, channel: string, handlers: Lis
       if (!closed) reconnecting ??= reconnect().finally(() => (reconnecting = undefined));
     },
   };
-  const client = postgres(url, options);
+  const target = postgresConnection(url);
+  const client = postgres(target.url, { ...hostOption(target), ...options });
 
   async function reconnect(): Promise<void> {
     for (let delay = 50; !closed; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
