@@ -99,7 +99,7 @@ export class BcryptPool {
    */
   private dispatch(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const worker = this.leastLoaded(0) ?? (this.sent.size < this.threads ? this.spawn() : this.leastLoaded(1));
+      const worker = this.workerWith(0) ?? (this.sent.size < this.threads ? this.spawn() : this.workerWith(1));
       if (!worker) return;
       const job = this.queue.shift()!;
       const jobs = this.sent.get(worker)!;
@@ -110,7 +110,8 @@ export class BcryptPool {
     }
   }
 
-  private leastLoaded(jobs: number): Worker | undefined {
+  /** A worker holding exactly `jobs` jobs, if any. */
+  private workerWith(jobs: number): Worker | undefined {
     for (const [worker, sent] of this.sent) if (sent.length === jobs) return worker;
     return undefined;
   }
