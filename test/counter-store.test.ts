@@ -34,6 +34,11 @@ describe.each(databaseKinds())('rate-limit counters without REDIS_URL, on %s', (
       expect(await firstRow(database.countersDb, sql`show synchronous_commit`)).toEqual({ synchronous_commit: 'off' });
       expect(await firstRow(database.db, sql`show synchronous_commit`)).toEqual({ synchronous_commit: 'on' });
     });
+
+    it('send the statements of one moment down one connection, so that one backend runs them together', async () => {
+      const pids = await Promise.all([1, 2, 3].map(() => firstRow(database.countersDb, sql`select pg_backend_pid() as pid`)));
+      expect(new Set(pids.map((row) => row['pid'])).size).toBe(1);
+    });
   } else {
     it('share PGlite’s one connection', () => {
       expect(database.countersDb).toBe(database.db);
