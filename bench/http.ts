@@ -130,29 +130,36 @@ export interface LoginResults {
   readonly bcryptPerSec: number;
   /** Median over rounds. */
   readonly loginPerSec: Record<Clients, number>;
-  /** Median over rounds of logins/s over the raw bcrypt rate measured just before them. */
+  /** Median over rounds of logins/s over the mean of the raw bcrypt rates measured just before and just after. */
   readonly ratio: Record<Clients, number>;
 }
 
 /**
- * Logins per second over HTTP with N concurrent clients, in rounds, each against raw
- * bcrypt.compare at the same cost measured just before it: the machine's speed drifts by more
- * than the few per cent measured here.
+ * Logins per second over HTTP with N concurrent clients, in rounds, each between two
+ * measurements of raw bcrypt.compare at the same cost: the machine's speed drifts by more than the
+ * few per cent measured here (raw windows a few seconds apart differed by up to 15 % on a 2-core
+ * VM), and the mean of the windows either side of a round cancels a steady drift.
  */
 export async function benchLogins(server: ServerUnderTest, options: { cost: number; seconds: number; rounds: number }): Promise<LoginResults> {
   const loginPerSec = {} as Record<Clients, number>;
   const ratio = {} as Record<Clients, number>;
   const raws: number[] = [];
+  const rawWindow = async () => {
+    const raw = await bcryptPerSecond(options.cost, options.seconds / 2);
+    raws.push(raw);
+    return raw;
+  };
   for (const n of [2, 4, 8, 16] as const) {
     const rates: number[] = [];
     const ratios: number[] = [];
+    let before = await rawWindow();
     for (let round = 0; round < options.rounds; round += 1) {
-      const raw = await bcryptPerSecond(options.cost, options.seconds / 2);
-      raws.push(raw);
       const rate = (await load({ port: server.ports.auth, bodies: loginBodies(server), connections: n, seconds: options.seconds })).requests.average;
-      rates.push(rate);
-      ratios.push(rate / raw);
       await drained();
+      const after = await rawWindow();
+      rates.push(rate);
+      ratios.push(rate / ((before + after) / 2));
+      before = after;
     }
     loginPerSec[n] = round2(median(rates));
     ratio[n] = round2(median(ratios));
