@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRevocationList } from '../src/auth/revocation';
+import { createRevocationList } from '../src/auth/sessions/revocation';
 import { collectGarbage } from './measure';
 
 const heapMb = () => {

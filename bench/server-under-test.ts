@@ -7,11 +7,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp, SCHEMA_DIR } from '../src/app';
 import { systemClock } from '../src/clock';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/client';
 import { buildUnguardedSchema, readTypeDefs } from '../src/graphql/schema';
-import { createLogger } from '../src/logger';
-import { startHttpServer } from '../src/server';
+import { createLogger } from '../src/observability/logger';
+import { startHttpServer } from '../src/http/server';
 
 export interface Ready {
   readonly ports: { readonly auth: number; readonly off: number };

@@ -1,6 +1,6 @@
 import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { createAccessTokens } from '../src/auth/access-token';
+import { createAccessTokens } from '../src/auth/tokens/access-token';
 import { systemClock } from '../src/clock';
 import { opsPerSecond, round2 } from './measure';
 

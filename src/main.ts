@@ -1,16 +1,16 @@
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { ConfigError, configFromProcess } from './config';
-import { databaseTarget } from './database-target';
+import { ConfigError, configFromProcess } from './config/config';
+import { databaseTarget } from './config/database-target';
 import { openDatabase } from './db/client';
 import { DataDirInUseError } from './db/data-dir-lock';
-import { ensureDevSecret } from './dev-secret';
+import { ensureDevSecret } from './config/dev-secret';
 import { InputError } from './errors';
 import { SchemaRuleError } from './graphql/assert-root-fields-marked';
-import { createLogger } from './logger';
-import { collectProcessMetrics } from './metrics';
-import { safeError } from './safe-error';
-import { startHttpServer } from './server';
+import { createLogger } from './observability/logger';
+import { collectProcessMetrics } from './observability/metrics';
+import { safeError } from './observability/safe-error';
+import { startHttpServer } from './http/server';
 
 async function main(): Promise<void> {
   const started = performance.now();

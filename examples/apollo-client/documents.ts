@@ -1,4 +1,4 @@
-import { graphql } from './gql';
+import { graphql } from './gql/index';
 
 // Typed by `npm run codegen` (client preset): results and variables are checked against the schema.
 

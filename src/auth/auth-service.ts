@@ -3,12 +3,12 @@ import { sessionsEnded } from '../db/revocation-channel';
 import type { Store } from '../db/store';
 import type { Sweeper } from '../db/sweeper';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
-import type { AttemptLimiter } from './attempt-limiter';
-import type { PasswordHasher } from './password';
+import type { AttemptLimiter } from './limits/attempt-limiter';
+import type { PasswordHasher } from './passwords/password';
 import type { Principal } from './principal';
-import { hashRefreshToken } from './refresh-token';
-import type { RevocationList } from './revocation';
-import type { IssuedSession, TokenIssuer } from './token-issuer';
+import { hashRefreshToken } from './tokens/refresh-token';
+import type { RevocationList } from './sessions/revocation';
+import type { IssuedSession, TokenIssuer } from './tokens/token-issuer';
 import { loginSchema, passwordSchema, presentedPasswordSchema, registerSchema, validate } from './validation';
 
 /** Where a session was opened from; shown back to the user in `sessions`. */

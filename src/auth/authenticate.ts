@@ -1,8 +1,8 @@
 import type { Store } from '../db/store';
 import { AuthError, UnavailableError } from '../errors';
-import type { AccessClaims, AccessTokens } from './access-token';
+import type { AccessClaims, AccessTokens } from './tokens/access-token';
 import type { Principal } from './principal';
-import type { RevocationList } from './revocation';
+import type { RevocationList } from './sessions/revocation';
 
 export type TokenFailure = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' | 'TOKEN_UNVERIFIABLE';
 

@@ -1,5 +1,5 @@
 import type { AuthService } from './auth-service';
-import type { SessionService } from './session-service';
+import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
 /** The use cases the GraphQL layer (and the command line) call. */

@@ -5,8 +5,8 @@ import type { Store } from '../db/store';
 import type { UserKey } from '../db/users';
 import { ConflictError, InputError } from '../errors';
 import { isId } from './ids';
-import type { PasswordHasher } from './password';
-import type { RevocationList } from './revocation';
+import type { PasswordHasher } from './passwords/password';
+import type { RevocationList } from './sessions/revocation';
 import { registerSchema, validate } from './validation';
 
 export interface UserPage {

@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { BcryptPool } from '../auth/bcrypt-pool';
-import { createPasswordHasher } from '../auth/password';
-import { createRevocationList } from '../auth/revocation';
+import { BcryptPool } from '../auth/passwords/bcrypt-pool';
+import { createPasswordHasher } from '../auth/passwords/password';
+import { createRevocationList } from '../auth/sessions/revocation';
 import { isRole } from '../auth/policy';
 import { createUserService } from '../auth/user-service';
 import { registerSchema, validate } from '../auth/validation';
 import { systemClock } from '../clock';
-import { ConfigError, configFromProcess } from '../config';
+import { ConfigError, configFromProcess } from '../config/config';
 import { openDatabase } from '../db/client';
 import { createStore } from '../db/store';
 import { ConflictError, InputError } from '../errors';
-import { databaseTarget } from '../database-target';
+import { databaseTarget } from '../config/database-target';
 
 const USAGE = `usage: npm run user:create -- --username U --email E [--role USER|ADMIN]
 The password is read from standard input (first line), so it stays out of shell history:

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { projectRoot } from '../project-root';
+import { projectRoot } from '../config/project-root';
 import { lockDataDir } from './data-dir-lock';
 import { hostOption, postgresConnection } from './postgres-connection';
 import { type ListenHandlers, type Listening, listenPglite, listenPostgres } from './listen';

@@ -4,7 +4,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { GraphQLLimits } from '../config';
+import type { GraphQLLimits } from '../config/config';
 import type { GraphQLContext } from './context';
 import { createFormatError } from './format-error';
 import { queryLimits } from './query-limits';

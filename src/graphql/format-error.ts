@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type GraphQLFormattedError } from 'graphql';
 import { type DomainError, isDomainError } from '../errors';
-import { safeError } from '../safe-error';
+import { safeError } from '../observability/safe-error';
 
 /** The `extensions` a client sees for an expected failure: the code and what it needs to act. */
 function extensionsOf(error: DomainError): Record<string, unknown> {

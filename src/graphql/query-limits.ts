@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ParseOptions, ValidationRule } from 'graphql';
-import type { GraphQLLimits } from '../config';
+import type { GraphQLLimits } from '../config/config';
 import { oneLoginPerOperation } from './one-login-per-operation';
 
 export interface QueryLimits {

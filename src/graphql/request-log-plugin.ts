@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
-import { safeError } from '../safe-error';
+import { safeError } from '../observability/safe-error';
 import type { GraphQLContext } from './context';
 import { codeOf, isUnexpected } from './format-error';
 

@@ -1,7 +1,7 @@
-import { type AccessTokens, createAccessTokens } from '../../src/auth/access-token';
+import { type AccessTokens, createAccessTokens } from '../../src/auth/tokens/access-token';
 import { type Authenticate, type Authentication, authenticationError, createAuthenticate } from '../../src/auth/authenticate';
-import { generateRefreshToken } from '../../src/auth/refresh-token';
-import { createRevocationList, type RevocationList } from '../../src/auth/revocation';
+import { generateRefreshToken } from '../../src/auth/tokens/refresh-token';
+import { createRevocationList, type RevocationList } from '../../src/auth/sessions/revocation';
 import type { Store } from '../../src/db/store';
 import { AuthError, UnavailableError } from '../../src/errors';
 import { FakeClock } from '../support/fake-clock';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { databaseKinds } from '../support/databases';
 import { createTestApp, type GraphQLResult, registerAdmin, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refresh, refreshOutcome } from './operations';
+import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refresh, refreshOutcome } from '../support/operations';
 
 const SET_ROLE = 'mutation($id: ID!, $role: Role!) { setUserRole(userId: $id, role: $role) { id role disabled } }';
 const SET_DISABLED = 'mutation($id: ID!, $disabled: Boolean!) { setUserDisabled(userId: $id, disabled: $disabled) { id disabled } }';

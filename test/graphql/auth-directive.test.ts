@@ -9,7 +9,7 @@ import { ownerOf } from '../../src/graphql/resolvers/user';
 import { readTypeDefs } from '../../src/graphql/schema';
 import { databaseKinds } from '../support/databases';
 import { createTestApp, type GraphQLResult, registerAdmin, registerUser, type TestApp } from '../support/test-app';
-import { claimsOf, expectOnlyError } from './operations';
+import { claimsOf, expectOnlyError } from '../support/operations';
 
 /**
  * The served SDL cannot reach a User without a valid token, nor has a field rule laxer than

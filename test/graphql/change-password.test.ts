@@ -1,6 +1,6 @@
 import { databaseKinds } from '../support/databases';
 import { createTestApp, type GraphQLResult, type Registered, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refreshOutcome } from './operations';
+import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refreshOutcome } from '../support/operations';
 
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
   changePassword(input: $input) { accessToken refreshToken user { id email sessions { id current } } }

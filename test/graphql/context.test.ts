@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { databaseKinds } from '../support/databases';
 import { createTestApp, type Registered, registerUser, type TestApp } from '../support/test-app';
-import { expectOnlyError, LOGOUT, outcomeOf, refresh } from './operations';
+import { expectOnlyError, LOGOUT, outcomeOf, refresh } from '../support/operations';
 
 const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 

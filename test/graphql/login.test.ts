@@ -1,6 +1,6 @@
 import { databaseKinds, uniqueName } from '../support/databases';
 import { createTestApp, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, claimsOf, expectOnlyError, login, outcomeOf, pairOf } from './operations';
+import { accessOutcome, claimsOf, expectOnlyError, login, outcomeOf, pairOf } from '../support/operations';
 
 describe.each(databaseKinds())('login on %s', (kind) => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { databaseKinds } from '../support/databases';
 import { createTestApp, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, expectOnlyError, login, LOGOUT, newSession, outcomeOf, refreshOutcome } from './operations';
+import { accessOutcome, expectOnlyError, login, LOGOUT, newSession, outcomeOf, refreshOutcome } from '../support/operations';
 
 describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
   let t: TestApp;

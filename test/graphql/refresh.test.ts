@@ -1,6 +1,6 @@
 import { databaseKinds } from '../support/databases';
 import { createTestApp, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, claimsOf, expectOnlyError, outcomeOf, pairOf, refresh, refreshOutcome } from './operations';
+import { accessOutcome, claimsOf, expectOnlyError, outcomeOf, pairOf, refresh, refreshOutcome } from '../support/operations';
 
 // Short enough to outlive by moving the fake clock, long enough that no other test notices.
 const REFRESH_TOKEN_TTL_MS = 60 * 60 * 1000;

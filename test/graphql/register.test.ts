@@ -1,6 +1,6 @@
 import { databaseKinds, uniqueName } from '../support/databases';
 import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
-import { expectOnlyError, login, outcomeOf } from './operations';
+import { expectOnlyError, login, outcomeOf } from '../support/operations';
 
 const REGISTER = `mutation($input: RegisterInput!) {
   register(input: $input) { accessToken user { id username email role sessions { current } } }

@@ -4,7 +4,7 @@ import { sessions as sessionsTable } from '../../src/db/schema';
 import { databaseKinds } from '../support/databases';
 import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
-import { accessOutcome, claimsOf, expectOnlyError, newSession, pairOf, refresh, refreshOutcome } from './operations';
+import { accessOutcome, claimsOf, expectOnlyError, newSession, pairOf, refresh, refreshOutcome } from '../support/operations';
 
 const MY_SESSIONS = '{ me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }';
 const REVOKE = 'mutation($id: ID!) { revokeSession(id: $id) }';

@@ -1,6 +1,6 @@
 import { databaseKinds, openTestDatabase } from '../support/databases';
 import { createTestApp, registerAdmin, registerUser, type Registered, type TestApp } from '../support/test-app';
-import { newSession } from './operations';
+import { newSession } from '../support/operations';
 
 const USERS_WITH_SESSIONS = '{ users(first: 100) { edges { node { id sessions { id } } } } }';
 const MY_SESSIONS = '{ me { sessions { id } } }';

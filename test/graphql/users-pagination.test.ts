@@ -1,6 +1,6 @@
 import { databaseKinds } from '../support/databases';
 import { createTestApp, type GraphQLResult, type Registered, registerAdmin, registerUser, type TestApp } from '../support/test-app';
-import { expectOnlyError } from './operations';
+import { expectOnlyError } from '../support/operations';
 
 const USERS = `query($first: Int, $after: String) {
   users(first: $first, after: $after) {

@@ -1,11 +1,11 @@
 import postgres from 'postgres';
 import { type App, createApp } from '../../src/app';
 import { systemClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import { listenPostgres } from '../../src/db/listen';
-import { createLogger } from '../../src/logger';
-import { type RunningServer, startHttpServer } from '../../src/server';
+import { createLogger } from '../../src/observability/logger';
+import { type RunningServer, startHttpServer } from '../../src/http/server';
 import { databaseKinds } from '../support/databases';
 import { type HttpResult, LOGIN, ME, newAccount, payloadOf, postGraphQL, REGISTER, type TokenPair } from '../support/http-server';
 import { createScratchDatabase, POSTGRES_ADMIN_URL } from '../support/postgres';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
-import { databaseTarget } from '../../src/database-target';
+import { loadConfig } from '../../src/config/config';
+import { databaseTarget } from '../../src/config/database-target';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import type { DatabaseKind } from '../support/databases';
 import { type HttpResult, LOGIN, payloadOf, postGraphQL } from '../support/http-server';

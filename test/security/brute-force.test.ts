@@ -1,4 +1,4 @@
-import { BcryptPool } from '../../src/auth/bcrypt-pool';
+import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
 import { freshIp } from '../support/test-app';

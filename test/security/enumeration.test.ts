@@ -1,4 +1,4 @@
-import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/attempt-limiter';
+import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
 

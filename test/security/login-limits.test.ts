@@ -1,9 +1,9 @@
-import { BcryptPool } from '../../src/auth/bcrypt-pool';
-import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/attempt-limiter';
+import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
+import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
-import { login, outcomeOf } from '../graphql/operations';
+import { login, outcomeOf } from '../support/operations';
 
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken } }`;
 const retryAfterOf = (result: GraphQLResult) => result.errors?.[0]?.extensions?.['retryAfter'];

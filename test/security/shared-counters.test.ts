@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { BcryptPool } from '../../src/auth/bcrypt-pool';
+import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
 import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/client';
-import { login, outcomeOf } from '../graphql/operations';
+import { login, outcomeOf } from '../support/operations';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { FakeClock } from '../support/fake-clock';
 import { createScratchDatabase } from '../support/postgres';

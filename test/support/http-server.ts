@@ -1,10 +1,10 @@
 import { type App, createApp } from '../../src/app';
-import type { LimitSettings } from '../../src/auth/attempt-limiter';
+import type { LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { type Clock, systemClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import type { DatabaseHandle } from '../../src/db/client';
-import { createLogger } from '../../src/logger';
-import { startHttpServer } from '../../src/server';
+import { createLogger } from '../../src/observability/logger';
+import { startHttpServer } from '../../src/http/server';
 import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
 import { type GraphQLResult, TEST_SECRET } from './test-app';
 

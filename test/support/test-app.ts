@@ -1,12 +1,12 @@
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
 import { type App, createApp } from '../../src/app';
-import type { LimitSettings } from '../../src/auth/attempt-limiter';
+import type { LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import type { DatabaseHandle } from '../../src/db/client';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/config';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type GraphQLContext } from '../../src/graphql/context';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
 import { FakeClock } from './fake-clock';
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Services } from '../../auth/services';
-import type { IssuedSession } from '../../auth/token-issuer';
+import type { IssuedSession } from '../../auth/tokens/token-issuer';
 import { type AuthEvents, reported } from '../auth-events';
 import { actAs, type GraphQLContext, principalOf } from '../context';
 import type { MutationResolvers } from '../generated/resolvers-types';

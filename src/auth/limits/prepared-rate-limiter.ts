@@ -1,0 +1,69 @@
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { RateLimiterDrizzle } from 'rate-limiter-flexible';
+import type { Database } from '../../db/client';
+import { rateLimits } from '../../db/schema';
+
+type CounterRow = typeof rateLimits.$inferSelect;
+
+/** The four statements RateLimiterDrizzle runs, each built once per database. */
+export function prepareCounterStatements(db: Database) {
+  const p = (name: string) => sql.placeholder(name);
+  const expired = sql`${rateLimits.expire} <= ${p('now')}`;
+  const insert = () => db.insert(rateLimits).values({ key: p('key'), points: p('points'), expire: p('expire') });
+  return {
+    add: insert()
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          points: sql`case when ${expired} then excluded.points else ${rateLimits.points} + excluded.points end`,
+          expire: sql`case when ${expired} then excluded.expire else ${rateLimits.expire} end`,
+        },
+      })
+      .returning()
+      .prepare('rate_limits_add'),
+    replace: insert()
+      .onConflictDoUpdate({ target: rateLimits.key, set: { points: sql`excluded.points`, expire: sql`excluded.expire` } })
+      .returning()
+      .prepare('rate_limits_replace'),
+    get: db
+      .select()
+      .from(rateLimits)
+      .where(and(eq(rateLimits.key, p('key')), or(gt(rateLimits.expire, p('now')), isNull(rateLimits.expire))))
+      .prepare('rate_limits_get'),
+    remove: db.delete(rateLimits).where(eq(rateLimits.key, p('key'))).returning({ key: rateLimits.key }).prepare('rate_limits_remove'),
+  };
+}
+
+export type CounterStatements = ReturnType<typeof prepareCounterStatements>;
+
+/**
+ * RateLimiterDrizzle with the same statements, prepared once: the library builds each with
+ * drizzle's query builder on every call, which cost 0.4 ms of CPU per count against 0.3 ms for
+ * the whole round trip (a login makes four). The counting and blocking stay the library's; only
+ * the store methods it asks a store to implement (its README, "Contributions") are replaced.
+ */
+export class PreparedRateLimiterDrizzle extends RateLimiterDrizzle {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterDrizzle>[0],
+    private readonly statements: CounterStatements,
+  ) {
+    super(options);
+  }
+
+  async _upsert(key: string, points: number, msDuration: number, forceExpire = false): Promise<CounterRow | undefined> {
+    const now = Date.now();
+    const values = { key, points, expire: msDuration > 0 ? new Date(now + msDuration) : null, now: new Date(now).toISOString() };
+    const [row] = await (forceExpire ? this.statements.replace : this.statements.add).execute(values);
+    return row;
+  }
+
+  async _get(key: string): Promise<CounterRow | null> {
+    const [row] = await this.statements.get.execute({ key, now: new Date().toISOString() });
+    return row ?? null;
+  }
+
+  async _delete(key: string): Promise<boolean> {
+    const [row] = await this.statements.remove.execute({ key });
+    return row !== undefined;
+  }
+}

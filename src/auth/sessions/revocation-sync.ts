@@ -1,0 +1,77 @@
+import type { Clock } from '../../clock';
+import type { ListenHandlers } from '../../db/listen';
+import { decodeRevocation } from '../../db/revocation-channel';
+import type { Store } from '../../db/store';
+import { loadRevocations } from './load-revocations';
+import type { RevocationList } from './revocation';
+
+export interface SyncLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface RevocationSync {
+  /** True while the in-memory list is complete: listening, and reloaded since listening (re)started. */
+  trusted(): boolean;
+  /** Resolves once the reload that the last (re)start of listening began is done. */
+  settled(): Promise<void>;
+  /** To be given to the database's `listen`. */
+  readonly handlers: ListenHandlers;
+}
+
+const MAX_RETRY_DELAY_MS = 2_000;
+
+/**
+ * Keeps the in-memory revocation list in step with every other instance. Notifications are
+ * applied as they come; whenever listening (re)starts, whatever was announced meanwhile may have
+ * been missed, so the list is reloaded from the database and is not trusted until that is done.
+ */
+export function createRevocationSync(deps: {
+  store: Store;
+  revocations: RevocationList;
+  clock: Clock;
+  retentionMs: number;
+  log: SyncLog;
+}): RevocationSync {
+  let trusted = false;
+  let generation = 0;
+  let reloading: Promise<void> = Promise.resolve();
+
+  async function reload(mine: number): Promise<void> {
+    for (let delay = 50; mine === generation; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+      try {
+        await loadRevocations(deps);
+        if (mine !== generation) return;
+        const resumed = mine > 1;
+        trusted = true;
+        deps.log.info(
+          { revocations: deps.revocations.size() },
+          resumed ? 'revocation list reloaded: verifying tokens from memory again' : 'revocation list loaded',
+        );
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  return {
+    trusted: () => trusted,
+    settled: () => reloading,
+    handlers: {
+      onMessage(payload) {
+        const event = decodeRevocation(payload);
+        if (event) deps.revocations.apply(event);
+      },
+      onUp() {
+        generation += 1;
+        reloading = reload(generation);
+      },
+      onDown() {
+        generation += 1;
+        trusted = false;
+        deps.log.warn({}, 'revocation notifications lost: checking every token against the database until they are back');
+      },
+    },
+  };
+}

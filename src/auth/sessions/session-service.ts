@@ -1,0 +1,46 @@
+import type { Clock } from '../../clock';
+import { sessionsEnded, userCutoff } from '../../db/revocation-channel';
+import type { SessionRow } from '../../db/schema';
+import type { Store } from '../../db/store';
+import { isId } from '../ids';
+import type { Principal } from '../principal';
+import type { RevocationList } from './revocation';
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+export function createSessionService({ store, revocations, clock }: { store: Store; revocations: RevocationList; clock: Clock }) {
+  const now = () => new Date(clock.now());
+
+  return {
+    /** Each user's live sessions, newest first, in the order of `userIds`. */
+    async listLive(userIds: readonly string[]): Promise<SessionRow[][]> {
+      const rows = await store.sessions.listLive(userIds, now());
+      const byUser = new Map<string, SessionRow[]>(userIds.map((id) => [id, []]));
+      for (const row of rows) byUser.get(row.userId)?.push(row);
+      return userIds.map((id) => byUser.get(id)!);
+    },
+
+    /** Every session ends and every access token of the user stops working. */
+    async logoutAll(caller: Principal): Promise<true> {
+      const at = now();
+      const user = await store.transaction(async (tx) => {
+        await tx.sessions.revokeAllOf(caller.userId, at);
+        return tx.users.revokeAllTokens(caller.userId, at);
+      });
+      if (user) revocations.apply(userCutoff(user));
+      return true;
+    },
+
+    /**
+     * Ends a session of the caller's, or anyone's for an ADMIN. False when there is no such
+     * session the caller may see, so that others' session ids cannot be probed.
+     */
+    async revoke(caller: Principal, sessionId: string): Promise<boolean> {
+      if (!isId(sessionId)) return false;
+      const session = await store.sessions.findById(sessionId);
+      if (!session || (session.userId !== caller.userId && caller.role !== 'ADMIN')) return false;
+      revocations.applyAll(sessionsEnded(await store.sessions.revoke([sessionId], now())));
+      return true;
+    },
+  };
+}

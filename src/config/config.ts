@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy';
+
+/** Everything the service reads from its environment, validated once and frozen. */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly production: boolean;
+  readonly port: number;
+  /** Unset: the embedded database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Unset outside production: main generates one and keeps it in `dataDir`. */
+  readonly jwtSecret: string | undefined;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly bcryptCost: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly trustProxy: TrustProxy;
+  /** Unset: the rate-limit counters live in the database. */
+  readonly redisUrl: string | undefined;
+  readonly graphql: GraphQLLimits;
+  /** Serve /metrics (Prometheus) and count logins, refreshes and denials. */
+  readonly metricsEnabled: boolean;
+  readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
+}
+
+/** Bounds on one GraphQL request (see src/graphql/query-limits.ts). */
+export interface GraphQLLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  readonly introspection: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Ten years: beyond that an expiry date stops being meaningful (and JavaScript dates give out).
+const MAX_DURATION_SECONDS = 3650 * 86_400;
+
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === undefined || seconds <= 0 || seconds > MAX_DURATION_SECONDS) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration from 1s to 3650d, such as 900, 15m or 30d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const bound = (fallback: number) => optional.pipe(z.coerce.number<string | undefined>().int().min(1).max(1_000_000).default(fallback));
+
+const env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).default(4000)),
+  DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATA_DIR: z.string().min(1).default('./data'),
+  JWT_SECRET: optional,
+  JWT_ISSUER: z.string().min(1).default('gatehouse'),
+  JWT_AUDIENCE: z.string().min(1).default('gatehouse'),
+  ACCESS_TOKEN_TTL: duration('ACCESS_TOKEN_TTL', '15m'),
+  REFRESH_TOKEN_TTL: duration('REFRESH_TOKEN_TTL', '30d'),
+  BCRYPT_COST: optional.pipe(z.coerce.number<string | undefined>().int().min(4).max(31).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: optional.transform((value, ctx) => {
+    try {
+      return parseTrustProxy(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${(error as Error).message}; use true, false, a hop count or a list of addresses/CIDRs` });
+      return z.NEVER;
+    }
+  }),
+  REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  // The deepest selection this schema allows is 5 (users.edges.node.sessions.id).
+  GRAPHQL_MAX_DEPTH: bound(6),
+  GRAPHQL_MAX_ALIASES: bound(15),
+  GRAPHQL_MAX_DIRECTIVES: bound(10),
+  // The standard introspection query (Apollo Sandbox) is under 200 tokens.
+  GRAPHQL_MAX_TOKENS: bound(1000),
+  // users(first: 100) with every field and every session is about 8 300.
+  GRAPHQL_MAX_COST: bound(10_000),
+  GRAPHQL_INTROSPECTION: optional.pipe(z.stringbool().optional()),
+  METRICS_ENABLED: optional.pipe(z.stringbool().default(true)),
+  ADMIN_USERNAME: optional,
+  ADMIN_EMAIL: optional,
+  ADMIN_PASSWORD: optional,
+});
+
+/**
+ * Reads and validates the environment. Throws a ConfigError naming every variable that is wrong,
+ * so that start-up stops with a message a person can act on.
+ */
+export function loadConfig(source: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+
+  if (production && (e.JWT_SECRET === undefined || Buffer.byteLength(e.JWT_SECRET, 'utf8') < 32)) {
+    problems.push('JWT_SECRET: required in production, at least 32 bytes (e.g. `openssl rand -base64 48`)');
+  }
+  const bcryptCost = e.BCRYPT_COST ?? 12;
+  if (production && bcryptCost < 10) {
+    problems.push('BCRYPT_COST: must be 10–31 in production');
+  }
+  const adminVars = [e.ADMIN_USERNAME, e.ADMIN_EMAIL, e.ADMIN_PASSWORD];
+  const adminSet = adminVars.filter((v) => v !== undefined).length;
+  if (adminSet !== 0 && adminSet !== 3) {
+    problems.push('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD: set all three or none');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    jwtSecret: e.JWT_SECRET,
+    jwtIssuer: e.JWT_ISSUER,
+    jwtAudience: e.JWT_AUDIENCE,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+    bcryptCost,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    graphql: Object.freeze({
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    }),
+    metricsEnabled: e.METRICS_ENABLED,
+    admin:
+      adminSet === 3
+        ? Object.freeze({ username: e.ADMIN_USERNAME!, email: e.ADMIN_EMAIL!, password: e.ADMIN_PASSWORD! })
+        : undefined,
+  });
+}
+
+/** The one place that touches process.env. */
+export function configFromProcess(): Config {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,63 @@
+import jwt from 'jsonwebtoken';
+import type { ExecuteOptions, GraphQLResult, Registered, TestApp } from './test-app';
+
+/** Operations and checks shared by the GraphQL-tier tests. */
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+export type ErrorPath = readonly (string | number)[];
+
+const PAIR = 'accessToken refreshToken user { id }';
+export const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { ${PAIR} } }`;
+export const REFRESH = `mutation Refresh($token: String!) { refresh(refreshToken: $token) { ${PAIR} } }`;
+export const LOGOUT = `mutation Logout($token: String) { logout(refreshToken: $token) }`;
+
+export function login(t: TestApp, username: string, password: string, options: ExecuteOptions = {}): Promise<GraphQLResult> {
+  return t.execute(LOGIN, { ...options, variables: { input: { username, password } } });
+}
+
+export function refresh(t: TestApp, refreshToken: string, options: ExecuteOptions = {}): Promise<GraphQLResult> {
+  return t.execute(REFRESH, { ...options, variables: { token: refreshToken } });
+}
+
+/** The pair a mutation returned under `field`; throws with the errors (failing the test) when there is none. */
+export function pairOf(result: GraphQLResult, field: string): TokenPair {
+  const pair = result.data?.[field] as TokenPair | null | undefined;
+  if (!pair) throw new Error(`${field} failed: ${JSON.stringify(result.errors)}`);
+  return pair;
+}
+
+/** Logs `user` in once more: a session of its own beside the one register opened. */
+export async function newSession(t: TestApp, user: Registered): Promise<TokenPair> {
+  return pairOf(await login(t, user.username, user.password), 'login');
+}
+
+/** 'OK' without errors, else each error's reason (or code when it has none), comma-separated. */
+export function outcomeOf(result: GraphQLResult): string {
+  if (!result.errors) return 'OK';
+  return result.errors.map((e) => String(e.extensions?.['reason'] ?? e.extensions?.['code'])).join(',');
+}
+
+/** Whether an access token still opens a guarded field: 'OK' or why not. */
+export async function accessOutcome(t: TestApp, accessToken: string): Promise<string> {
+  return outcomeOf(await t.execute('{ me { id } }', { token: accessToken }));
+}
+
+/** Whether a refresh token still rotates: 'OK' (and it is spent) or why not. */
+export async function refreshOutcome(t: TestApp, refreshToken: string): Promise<string> {
+  return outcomeOf(await refresh(t, refreshToken));
+}
+
+/** Exactly one error, at `path`, with these `extensions` (code and reason or field). */
+export function expectOnlyError(result: GraphQLResult, path: ErrorPath, extensions: Record<string, unknown>): void {
+  expect(result.errors).toHaveLength(1);
+  expect(result.errors?.[0]).toMatchObject({ path, extensions });
+}
+
+/** The claims of an access token, read without verifying (the service verifies; tests only look). */
+export function claimsOf(accessToken: string): { sub: string; sid: string; role: string; exp: number } {
+  return jwt.decode(accessToken) as { sub: string; sid: string; role: string; exp: number };
+}
