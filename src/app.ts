@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/tokens/access-token';
-import { CONTRACT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/limits/attempt-limiter';
+import { DEFAULT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/limits/attempt-limiter';
 import { createAuthService } from './auth/auth-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
 import { BCRYPT_THREAD_NICE, BcryptPool } from './auth/passwords/bcrypt-pool';
@@ -93,7 +93,7 @@ export async function createApp(deps: {
     });
     const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
     counters = await openCounterStore(config.redisUrl, database, clock);
-    const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? CONTRACT_LIMITS });
+    const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS });
     const services: Services = {
       auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
       sessions: createSessionService({ store, revocations, clock }),

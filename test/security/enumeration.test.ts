@@ -1,4 +1,4 @@
-import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
+import { DEFAULT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
 
@@ -12,9 +12,9 @@ const median = (values: readonly number[]) => {
 // Every guess below is wrong on purpose, many times over: limits would refuse them before the
 // password is checked, and then there would be no timing left to compare. They have tests of their own.
 const ROOMY: LimitSettings = {
-  loginAccountIp: { ...CONTRACT_LIMITS.loginAccountIp, points: 1_000_000 },
-  loginIp: { ...CONTRACT_LIMITS.loginIp, points: 1_000_000 },
-  registerIp: CONTRACT_LIMITS.registerIp,
+  loginAccountIp: { ...DEFAULT_LIMITS.loginAccountIp, points: 1_000_000 },
+  loginIp: { ...DEFAULT_LIMITS.loginIp, points: 1_000_000 },
+  registerIp: DEFAULT_LIMITS.registerIp,
 };
 
 /** Can a stranger tell which usernames and emails have accounts? Not from login. */

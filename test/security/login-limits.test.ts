@@ -1,5 +1,5 @@
 import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
-import { CONTRACT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
+import { DEFAULT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
 import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
@@ -128,8 +128,8 @@ describe.each(databaseKinds())('login and register limits on %s', (kind) => {
 /** Blocks of one second (and an IP limit of 7), to see a block end without waiting for it for 15 minutes. */
 describe.each(databaseKinds())('when a block ends, on %s', (kind) => {
   const shortBlocks: LimitSettings = {
-    ...CONTRACT_LIMITS,
-    loginAccountIp: { ...CONTRACT_LIMITS.loginAccountIp, blockSeconds: 1 },
+    ...DEFAULT_LIMITS,
+    loginAccountIp: { ...DEFAULT_LIMITS.loginAccountIp, blockSeconds: 1 },
     loginIp: { points: 7, durationSeconds: 86_400, blockSeconds: 1 },
   };
   let t: TestApp;

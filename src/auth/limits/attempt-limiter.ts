@@ -21,9 +21,9 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** The contract's limits. */
-export const CONTRACT_LIMITS: LimitSettings = Object.freeze({
-  // "Consecutive" has no time bound in the contract: a failure is remembered for 90 days unless a
+/** The limits the service runs with unless told otherwise. */
+export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
+  // "Consecutive" has no time bound: a failure is remembered for 90 days unless a
   // success or a block wipes it first (rate-limiter-flexible's own recipe for this counter).
   loginAccountIp: { points: 5, durationSeconds: 90 * DAY, blockSeconds: 15 * MINUTE },
   loginIp: { points: 100, durationSeconds: DAY, blockSeconds: DAY },

@@ -1,5 +1,5 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { type AttemptLimiter, CONTRACT_LIMITS, type CounterStore, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
+import { type AttemptLimiter, DEFAULT_LIMITS, type CounterStore, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
 import { RateLimitedError } from '../../../src/errors';
 import { waitFor } from '../../support/wait-for';
 
@@ -17,7 +17,7 @@ async function fail(limiter: AttemptLimiter, account: string, ip: string, times:
 
 // RateLimiterMemory forgets a key with a setTimeout, which cannot wait past 24.8 days: the
 // contract's 90-day memory of consecutive failures is shortened to one day here.
-const SETTINGS = { ...CONTRACT_LIMITS, loginAccountIp: { ...CONTRACT_LIMITS.loginAccountIp, durationSeconds: 86_400 } };
+const SETTINGS = { ...DEFAULT_LIMITS, loginAccountIp: { ...DEFAULT_LIMITS.loginAccountIp, durationSeconds: 86_400 } };
 
 /** The counting rules on in-memory counters: the stores (database, Redis) have tests of their own. */
 describe('attempt limiter', () => {
