@@ -1,15 +1,41 @@
 /**
- * Expected failures of the use cases. Services throw these; the GraphQL layer maps them to
- * `extensions.code` in one place (graphql/format-error.ts). Anything else is unexpected.
+ * The catalog of expected failures. Services throw these; the GraphQL layer turns them into
+ * `extensions` in one place (graphql/format-error.ts) by asking each error for its own. Anything
+ * that is not a `GatehouseError` is unexpected. Adding an error is one class here plus its case in
+ * test/graphql/format-error.test.ts.
  */
-export type AuthReason =
-  | 'TOKEN_MISSING'
-  | 'TOKEN_INVALID'
-  | 'TOKEN_EXPIRED'
-  | 'TOKEN_REVOKED'
-  | 'BAD_CREDENTIALS'
-  | 'REFRESH_TOKEN_INVALID'
-  | 'REFRESH_TOKEN_REUSED';
+
+/** The `extensions.code` values a client can act on (Apollo's own codes aside). */
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
+
+/** Why a request's access token does not identify a caller. */
+export type TokenReason = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
+
+/** Every `extensions.reason` of UNAUTHENTICATED. */
+export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED';
+
+/**
+ * Why a request has no caller: a token reason, or `TOKEN_UNVERIFIABLE` when the token could not
+ * be vouched for because the database is away (a SERVICE_UNAVAILABLE, not the token's fault).
+ */
+export type TokenFailure = TokenReason | 'TOKEN_UNVERIFIABLE';
+
+/** Why a guarded field was refused: the caller's token, or a valid caller without the role or ownership. Small and fixed: a metric label. */
+export type DenialReason = TokenFailure | 'FORBIDDEN';
+
+/** The base of the catalog: an error that knows its code and what else a client needs to act on it. */
+export abstract class GatehouseError extends Error {
+  abstract readonly code: ErrorCode;
+
+  /** `extensions` beside `code` (a reason, a field, a wait); none by default. */
+  details(): Readonly<Record<string, string | number>> {
+    return {};
+  }
+
+  extensions(): Readonly<Record<string, string | number>> {
+    return { code: this.code, ...this.details() };
+  }
+}
 
 const AUTH_MESSAGES: Readonly<Record<AuthReason, string>> = {
   TOKEN_MISSING: 'Authentication required: send an access token as "Authorization: Bearer <token>".',
@@ -21,21 +47,24 @@ const AUTH_MESSAGES: Readonly<Record<AuthReason, string>> = {
   REFRESH_TOKEN_REUSED: 'The refresh token was already used: the session has been ended. Log in again.',
 };
 
-export class AuthError extends Error {
+export class AuthError extends GatehouseError {
   readonly code = 'UNAUTHENTICATED';
   constructor(readonly reason: AuthReason) {
     super(AUTH_MESSAGES[reason]);
   }
+  override details() {
+    return { reason: this.reason };
+  }
 }
 
-export class ForbiddenError extends Error {
+export class ForbiddenError extends GatehouseError {
   readonly code = 'FORBIDDEN';
   constructor(message = 'You are not allowed to do this.') {
     super(message);
   }
 }
 
-export class InputError extends Error {
+export class InputError extends GatehouseError {
   readonly code = 'BAD_USER_INPUT';
   constructor(
     readonly field: string,
@@ -43,36 +72,39 @@ export class InputError extends Error {
   ) {
     super(message);
   }
+  override details() {
+    return { field: this.field };
+  }
 }
 
-export class ConflictError extends Error {
+export class ConflictError extends GatehouseError {
   readonly code = 'CONFLICT';
   constructor(readonly field: 'username' | 'email') {
     super(`That ${field} is already taken.`);
   }
+  override details() {
+    return { field: this.field };
+  }
 }
 
-export class RateLimitedError extends Error {
+export class RateLimitedError extends GatehouseError {
   readonly code = 'RATE_LIMITED';
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many attempts: try again in ${retryAfterSeconds} seconds.`);
   }
+  override details() {
+    return { retryAfter: this.retryAfterSeconds };
+  }
 }
 
 /** A dependency (the database) is away, so the answer cannot be given safely now; retrying later can work. */
-export class UnavailableError extends Error {
+export class UnavailableError extends GatehouseError {
   readonly code = 'SERVICE_UNAVAILABLE';
 }
 
-export type DomainError = AuthError | ForbiddenError | InputError | ConflictError | RateLimitedError | UnavailableError;
-
-export function isDomainError(error: unknown): error is DomainError {
-  return (
-    error instanceof AuthError ||
-    error instanceof ForbiddenError ||
-    error instanceof InputError ||
-    error instanceof ConflictError ||
-    error instanceof RateLimitedError ||
-    error instanceof UnavailableError
-  );
+/** The error a guarded field fails with when its request has no caller. */
+export function tokenError(reason: TokenFailure): AuthError | UnavailableError {
+  return reason === 'TOKEN_UNVERIFIABLE'
+    ? new UnavailableError('Access cannot be checked right now (the database is unreachable): try again shortly.')
+    : new AuthError(reason);
 }

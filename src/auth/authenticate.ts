@@ -1,22 +1,13 @@
 import type { Store } from '../db/store';
-import { AuthError, UnavailableError } from '../errors';
+import type { TokenFailure } from '../errors';
 import type { AccessClaims, AccessTokens } from './tokens/access-token';
 import type { Principal } from './principal';
 import type { RevocationList } from './sessions/revocation';
-
-export type TokenFailure = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' | 'TOKEN_UNVERIFIABLE';
 
 export type Authentication = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: TokenFailure };
 
 /** Synchronous while the revocation list is trusted; a promise only while it is being rebuilt. */
 export type Authenticate = (authorization: string | undefined) => Authentication | Promise<Authentication>;
-
-/** The error a guarded field fails with when its caller did not authenticate. */
-export function authenticationError(reason: TokenFailure): AuthError | UnavailableError {
-  return reason === 'TOKEN_UNVERIFIABLE'
-    ? new UnavailableError('Access cannot be checked right now (the database is unreachable): try again shortly.')
-    : new AuthError(reason);
-}
 
 const MISSING: Authentication = { ok: false, reason: 'TOKEN_MISSING' };
 const INVALID: Authentication = { ok: false, reason: 'TOKEN_INVALID' };

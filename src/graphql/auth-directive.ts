@@ -1,8 +1,8 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLFieldConfig, GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
-import { type Authentication, authenticationError } from '../auth/authenticate';
+import type { Authentication } from '../auth/authenticate';
 import { ANY_CALLER, type AccessRule, compileRule, isRole } from '../auth/policy';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, tokenError } from '../errors';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { callerOf, type GraphQLContext } from './context';
 
@@ -45,7 +45,7 @@ function guard(
   const refuse = (caller: Authentication): never => {
     const reason = caller.ok ? 'FORBIDDEN' : caller.reason;
     events.denied(reason);
-    throw caller.ok ? new ForbiddenError() : authenticationError(caller.reason);
+    throw caller.ok ? new ForbiddenError() : tokenError(caller.reason);
   };
   const own = field.resolve;
   if (own) {

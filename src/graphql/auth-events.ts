@@ -1,9 +1,5 @@
-import type { TokenFailure } from '../auth/authenticate';
-import { AuthError } from '../errors';
+import { AuthError, type DenialReason } from '../errors';
 import { codeOf } from './format-error';
-
-/** Why a guarded field was refused: the token's problem, or a valid caller without the role or ownership. */
-export type Denial = TokenFailure | 'FORBIDDEN';
 
 /**
  * What the GraphQL layer reports as it runs, for metrics. `outcome` is `ok`, or the failure's
@@ -13,7 +9,7 @@ export type Denial = TokenFailure | 'FORBIDDEN';
 export interface AuthEvents {
   readonly login: (outcome: string) => void;
   readonly refresh: (outcome: string) => void;
-  readonly denied: (reason: Denial) => void;
+  readonly denied: (reason: DenialReason) => void;
 }
 
 export const NO_AUTH_EVENTS: AuthEvents = { login: () => {}, refresh: () => {}, denied: () => {} };

@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ClientInfo } from '../auth/auth-service';
-import { type Authenticate, type Authentication, authenticationError } from '../auth/authenticate';
+import type { Authenticate, Authentication } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
+import { tokenError } from '../errors';
 
 export interface GraphQLContext {
   /** The Bearer token, decoded once per request. */
@@ -44,7 +45,7 @@ export function callerOf(context: GraphQLContext, info: GraphQLResolveInfo): Aut
 /** For resolvers behind @auth: the directive has already refused anyone without a valid token. */
 export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): Principal {
   const caller = callerOf(context, info);
-  if (!caller.ok) throw authenticationError(caller.reason);
+  if (!caller.ok) throw tokenError(caller.reason);
   return caller.principal;
 }
 

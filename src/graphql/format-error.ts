@@ -1,30 +1,12 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type GraphQLFormattedError } from 'graphql';
-import { type DomainError, isDomainError } from '../errors';
+import { GatehouseError } from '../errors';
 import { safeError } from '../observability/safe-error';
-
-/** The `extensions` a client sees for an expected failure: the code and what it needs to act. */
-function extensionsOf(error: DomainError): Record<string, unknown> {
-  switch (error.code) {
-    case 'UNAUTHENTICATED':
-      return { code: error.code, reason: error.reason };
-    case 'FORBIDDEN':
-      return { code: error.code };
-    case 'BAD_USER_INPUT':
-      return { code: error.code, field: error.field };
-    case 'CONFLICT':
-      return { code: error.code, field: error.field };
-    case 'RATE_LIMITED':
-      return { code: error.code, retryAfter: error.retryAfterSeconds };
-    case 'SERVICE_UNAVAILABLE':
-      return { code: error.code };
-  }
-}
 
 /** The `extensions.code` a client will see for `error`, before formatting. */
 export function codeOf(error: unknown): string {
   const original = unwrapResolverError(error);
-  if (isDomainError(original)) return original.code;
+  if (original instanceof GatehouseError) return original.code;
   const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
@@ -51,8 +33,8 @@ function withoutSuggestions(message: string): string {
 export function createFormatError(options: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (isDomainError(original)) {
-      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: extensionsOf(original) };
+    if (original instanceof GatehouseError) {
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: original.extensions() };
     }
     if (!isUnexpected(error)) return options.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted;
     if (!options.production) {

@@ -1,9 +1,8 @@
 import { type AccessTokens, createAccessTokens } from '../../src/auth/tokens/access-token';
-import { type Authenticate, type Authentication, authenticationError, createAuthenticate } from '../../src/auth/authenticate';
+import { type Authenticate, type Authentication, createAuthenticate } from '../../src/auth/authenticate';
 import { generateRefreshToken } from '../../src/auth/tokens/refresh-token';
 import { createRevocationList, type RevocationList } from '../../src/auth/sessions/revocation';
 import type { Store } from '../../src/db/store';
-import { AuthError, UnavailableError } from '../../src/errors';
 import { FakeClock } from '../support/fake-clock';
 
 const TTL = 900;
@@ -142,17 +141,5 @@ describe('authenticate', () => {
       expect(authenticate('Bearer junk')).toEqual({ ok: false, reason: 'TOKEN_INVALID' });
       expect(lookups()).toBe(0);
     });
-  });
-});
-
-describe('authenticationError', () => {
-  it.each(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'] as const)('is UNAUTHENTICATED with reason %s', (reason) => {
-    const error = authenticationError(reason);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  });
-
-  it('is an UnavailableError, not UNAUTHENTICATED, when the token could not be checked', () => {
-    expect(authenticationError('TOKEN_UNVERIFIABLE')).toBeInstanceOf(UnavailableError);
   });
 });

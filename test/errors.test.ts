@@ -1,0 +1,33 @@
+import { AuthError, ConflictError, ForbiddenError, GatehouseError, InputError, RateLimitedError, tokenError, UnavailableError } from '../src/errors';
+
+describe('the error catalog', () => {
+  it.each([
+    [new AuthError('BAD_CREDENTIALS'), { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' }],
+    [new ForbiddenError(), { code: 'FORBIDDEN' }],
+    [new InputError('password', 'too short'), { code: 'BAD_USER_INPUT', field: 'password' }],
+    [new ConflictError('email'), { code: 'CONFLICT', field: 'email' }],
+    [new RateLimitedError(900), { code: 'RATE_LIMITED', retryAfter: 900 }],
+    [new UnavailableError('away'), { code: 'SERVICE_UNAVAILABLE' }],
+  ] as const)('%p carries its code and exactly what a client needs to act', (error, extensions) => {
+    expect(error).toBeInstanceOf(GatehouseError);
+    expect(error.extensions()).toEqual(extensions);
+  });
+
+  it('gives each reason its own message', () => {
+    const reasons = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'BAD_CREDENTIALS', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED'] as const;
+    const messages = new Set(reasons.map((reason) => new AuthError(reason).message));
+    expect(messages.size).toBe(reasons.length);
+  });
+});
+
+describe('tokenError', () => {
+  it.each(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'] as const)('is UNAUTHENTICATED with reason %s', (reason) => {
+    const error = tokenError(reason);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.extensions()).toEqual({ code: 'UNAUTHENTICATED', reason });
+  });
+
+  it('is an UnavailableError, not UNAUTHENTICATED, when the token could not be checked', () => {
+    expect(tokenError('TOKEN_UNVERIFIABLE')).toBeInstanceOf(UnavailableError);
+  });
+});
