@@ -75,6 +75,30 @@ describe.each(databaseKinds())('forged access tokens over HTTP on %s', (kind) =>
     expect(login.body.errors).toBeUndefined();
   });
 
+  // Minted with the key itself (as with a leaked key): claims outside their types and ranges must
+  // not buy a token that lives for ever or outlives the user's cut-offs.
+  it.each([
+    ['exp as a float', () => ({ exp: (claims['exp'] as number) + 0.5 })],
+    ['exp of 1e300', () => ({ exp: 1e300 })],
+    ['exp as a string', () => ({ exp: String(claims['exp']) })],
+    ['exp beyond iat plus the lifetime and the leeway', () => ({ exp: (claims['iat'] as number) + 15 * 60 + 3600 })],
+    ['iat as a float', () => ({ iat: (claims['iat'] as number) + 0.5 })],
+    ['iat ten minutes in the future', () => ({ iat: (claims['iat'] as number) + 600, exp: (claims['iat'] as number) + 600 + 900 })],
+    ['ver of 1e9', () => ({ ver: 1e9 })],
+    ['ver as a float', () => ({ ver: 0.5 })],
+    ['ver below zero', () => ({ ver: -1 })],
+    ['aud as an array holding the audience', () => ({ aud: [claims['aud'], 'another-service'] })],
+  ])('refuses a token signed with the key whose %s, with TOKEN_INVALID', async (_, change) => {
+    const me = await server.graphql(ME, { token: forge(HS256, { ...claims, ...change() }, right) });
+    expect(me.body).toMatchObject({ data: { me: null }, errors: [{ path: ['me'], extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' } }] });
+  });
+
+  it('accepts iat within the minute of leeway (clocks of instances differ a little)', async () => {
+    const iat = (claims['iat'] as number) + 30;
+    const me = await server.graphql(ME, { token: forge(HS256, { ...claims, iat, exp: iat + 900 }, right) });
+    expect(me.body).toEqual({ data: { me: { id: claims['sub'], username: account.username } } });
+  });
+
   it('refuses a genuine-looking token that expired, with TOKEN_EXPIRED', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600;
     const token = forge(HS256, { ...claims, iat: past - 900, exp: past }, right);

@@ -58,7 +58,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     } catch (error) {
       return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
     }
-    const claims = decoded.header.typ === TYP ? readClaims(decoded.payload) : undefined;
+    const claims = decoded.header.typ === TYP ? readClaims(decoded.payload, now, options) : undefined;
     return claims ? { ok: true, claims } : { ok: false, reason: 'TOKEN_INVALID' };
   }
 
@@ -82,19 +82,37 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   };
 }
 
-function readClaims(payload: jwt.JwtPayload | string): AccessClaims | undefined {
+/** Clock skew allowed between instances: a token may be issued up to this far in a verifier's future. */
+const LEEWAY_SECONDS = 60;
+/**
+ * No account comes near this many cut-offs (each logoutAll, role change, password change or
+ * disabling adds one); a larger `ver` can only come from a forged token trying to outlive them.
+ */
+export const MAX_TOKEN_VERSION = 1_000_000;
+
+/**
+ * The claims with their exact types and sane values, or undefined. jsonwebtoken checks `exp` only
+ * as a number, so a token minted with a leaked key could otherwise carry `exp: 1e300` and live for
+ * ever, or a huge `ver` and outlive every cut-off.
+ */
+function readClaims(payload: jwt.JwtPayload | string, now: number, options: AccessTokenOptions): AccessClaims | undefined {
   if (typeof payload !== 'object') return undefined;
-  const { sub, role, sid, jti, iat, exp, ver } = payload as Record<string, unknown>;
+  const { sub, role, sid, jti, iat, exp, ver, aud } = payload as Record<string, unknown>;
   if (
     typeof sub !== 'string' ||
     !isRole(role) ||
     typeof sid !== 'string' ||
     typeof jti !== 'string' ||
-    typeof iat !== 'number' ||
-    typeof exp !== 'number' ||
-    typeof ver !== 'number'
+    aud !== options.audience ||
+    !isCount(iat, now + LEEWAY_SECONDS) ||
+    !isCount(exp, iat + options.ttlSeconds + LEEWAY_SECONDS) ||
+    !isCount(ver, MAX_TOKEN_VERSION)
   ) {
     return undefined;
   }
   return { sub, role, sid, jti, iat, exp, ver };
+}
+
+function isCount(value: unknown, max: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max;
 }
