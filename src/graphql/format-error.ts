@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GatehouseError } from '../errors';
 import { safeError } from '../observability/safe-error';
 
@@ -8,7 +8,19 @@ export function codeOf(error: unknown): string {
   const original = unwrapResolverError(error);
   if (original instanceof GatehouseError) return original.code;
   const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  if (typeof code === 'string') return code;
+  return isCodelessRefusal(error) ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * Apollo refuses some requests with an HTTP 4xx but no code (an automatic persisted query whose
+ * hash does not match its query, or of a version it does not know), which it would report as
+ * INTERNAL_SERVER_ERROR: they are the client's mistake. Apollo throws them itself: they wrap nothing.
+ */
+function isCodelessRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError) return false;
+  const status = (error.extensions['http'] as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** True for what no client should have caused: worth a log line at error level. */
@@ -36,7 +48,11 @@ export function createFormatError(options: { production: boolean }) {
     if (original instanceof GatehouseError) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: original.extensions() };
     }
-    if (!isUnexpected(error)) return options.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted;
+    if (!isUnexpected(error)) {
+      // Apollo has already written INTERNAL_SERVER_ERROR into a codeless refusal: the code is codeOf's to say.
+      const coded = { ...formatted, extensions: { ...formatted.extensions, code: codeOf(error) } };
+      return options.production ? { ...coded, message: withoutSuggestions(coded.message) } : coded;
+    }
     if (!options.production) {
       // Development shows what went wrong, but as the logs do: a query's text, never its
       // parameters (drizzle's message and stack carry them: hashes, tokens).
