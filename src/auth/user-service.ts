@@ -98,10 +98,16 @@ function encodeCursor(key: UserKey): string {
   return Buffer.from(`${key.createdAt.toISOString()}|${key.id}`, 'utf8').toString('base64url');
 }
 
+// JavaScript's dates reach year 275760, far past what PostgreSQL takes: a cursor holds an account's
+// creation date as encodeCursor wrote it, so only that form, from 1970 to 9999, passes.
+const CURSOR_DATES = { from: 0, until: Date.UTC(10_000, 0, 1) };
+
 function decodeCursor(cursor: string): UserKey {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (id === undefined || !isId(id) || Number.isNaN(createdAt.getTime())) {
+  const time = createdAt.getTime();
+  const written = time >= CURSOR_DATES.from && time < CURSOR_DATES.until && createdAt.toISOString() === iso;
+  if (id === undefined || !isId(id) || !written) {
     throw new InputError('after', 'Not a cursor this API returned.');
   }
   return { createdAt, id };
