@@ -20,6 +20,9 @@ export interface UserKey {
   readonly id: string;
 }
 
+/** Printable ASCII: all a login name can hold (validation refuses control characters). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
   users_username_lower_key: 'username',
   users_email_lower_key: 'email',
@@ -69,8 +72,13 @@ export function createUserRepository(db: Database) {
       return user;
     },
 
-    /** By username, or by email when the login has an `@` (usernames cannot). Case-insensitive. */
+    /**
+     * By username, or by email when the login has an `@` (usernames cannot). Case-insensitive in
+     * ASCII only: names and addresses are ASCII, and the database's lower() folds Unicode (the
+     * Kelvin sign to `k`), so a login outside ASCII names no account.
+     */
     async findByLogin(login: string): Promise<UserRow | undefined> {
+      if (!PRINTABLE_ASCII.test(login)) return undefined;
       const [user] = await (login.includes('@') ? byEmail() : byUsername()).execute({ login });
       return user;
     },

@@ -101,6 +101,15 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
     }
   });
 
+  it('matches a login name in ASCII only: the Kelvin sign is not K, and no other Unicode folding opens an account', async () => {
+    const account = { ...newAccount('kelvin'), username: `kate_${uniqueName('k').slice(-8)}` };
+    payloadOf(await register(account), 'register');
+    expect(extensionsOf(await login(account.username.toUpperCase(), account.password))).toBeUndefined();
+    for (const lookalike of [`\u212Aate${account.username.slice(4)}`, `\u212A${account.username.slice(1).toUpperCase()}`]) {
+      expect(extensionsOf(await login(lookalike, account.password))).toEqual({ code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' });
+    }
+  });
+
   it('keeps an email exactly as given: no dot, plus-tag or case folding beyond case-insensitive uniqueness', async () => {
     const local = uniqueName('First.Last');
     const account = { ...newAccount('mail'), email: `${local}+tag@Example.COM` };
