@@ -54,7 +54,7 @@ export async function createApp(deps: {
   clock: Clock;
   log?: SyncLog;
   typeDefs?: readonly string[];
-  /** The contract's by default; tests may shorten the durations. */
+  /** DEFAULT_LIMITS unless given; tests may shorten the durations. */
   limits?: LimitSettings;
 }): Promise<App> {
   const { config, database, clock } = deps;

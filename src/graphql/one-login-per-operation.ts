@@ -6,7 +6,7 @@ const MAX_LOGINS = 1;
 /**
  * A validation rule: a mutation holding more than one `login` field, through aliases, inline
  * fragments or fragment spreads, is refused whole before anything runs, `@skip`/`@include`
- * notwithstanding. The contract counts every `login` field as an attempt whether it runs or not;
+ * notwithstanding. Every `login` field counts as an attempt whether it runs or not (aliases buy no guesses);
  * refusing these requests keeps it simple: one request is at most one login attempt, and one
  * holding 1000 aliased logins is answered before any password is looked at.
  */

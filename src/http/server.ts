@@ -27,7 +27,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-// The contract's 100 kB, in bytes (body-parser's '100kb' would be 102 400).
+// 100 kB as documented, in bytes (body-parser's '100kb' would be 102 400).
 const BODY_LIMIT = 100_000;
 const HEALTH_TIMEOUT_MS = 2_000;
 
