@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import type { GraphQLLimits } from '../config/config';
 import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
+import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
 import { assignRequestId, requestIdOf } from './request-id';
 import type { TrustProxy } from './trust-proxy';
@@ -27,8 +28,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-// 100 kB as documented, in bytes (body-parser's '100kb' would be 102 400).
-const BODY_LIMIT = 100_000;
 const HEALTH_TIMEOUT_MS = 2_000;
 
 export async function startHttpServer(app: App, logger: Logger, options: HttpOptions): Promise<RunningServer> {
@@ -64,7 +63,7 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
       res.setHeader('cache-control', 'no-store');
       next();
     },
-    express.json({ limit: BODY_LIMIT }),
+    jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createContext(app.authenticate, {
@@ -88,19 +87,6 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     url: `http://${options.host ?? 'localhost'}:${port}/graphql`,
     port,
     stop: () => apollo.stop(),
-  };
-}
-
-/** Body too large (413) or not JSON (400): answered as GraphQL errors, nothing executed. */
-function bodyErrors(logger: Logger): ErrorRequestHandler {
-  return (error: { status?: number; type?: string }, _req, res, next) => {
-    if (res.headersSent) return next(error);
-    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const message =
-      status === 413 ? `Request body over ${BODY_LIMIT} bytes` : status === 400 ? 'Request body is not valid JSON' : 'Internal server error';
-    if (status === 500) logger.error({ type: error.type, requestId: requestIdOf(res) }, 'http error');
-    else logger.info({ status, outcome: error.type ?? 'bad request', requestId: requestIdOf(res) }, 'http request refused');
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   };
 }
 
