@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 import { SANDBOX_TOKEN_PLACEHOLDER } from '../../src/graphql/sandbox';
 
 const ROOT = join(__dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The user-facing documents whose TypeScript a reader may copy. */
+const DOCUMENTS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 /** The README section under the heading `title`, up to the next heading of its level or above. */
 function section(title: string): string {
@@ -14,25 +18,80 @@ function section(title: string): string {
   return next ? rest.slice(0, next.index) : rest;
 }
 
-/** The contents of the section's ```ts blocks. */
-function tsBlocks(title: string): string[] {
-  return [...section(title).matchAll(/^```ts\n([^]*?)^```$/gm)].map((match) => match[1]!);
+/** The contents of the ```ts blocks of `markdown`. */
+function tsBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```ts\n([^]*?)^```$/gm)].map((match) => match[1]!);
 }
 
-// The README shows these files whole; the tests in this folder run the files. Together: what a
-// reader copies is what was tested.
-describe('the README', () => {
-  it.each([
-    ['Use it from Apollo Client', 'examples/apollo-client/token-store.ts'],
-    ['Use it from Apollo Client', 'examples/apollo-client/auth-link.ts'],
-    ['Use it from Apollo Client', 'examples/apollo-client/client.ts'],
-    ['Generate types', 'codegen.ts'],
-    ['Verify tokens in another service', 'examples/verify-token.ts'],
-  ])('shows, under "%s", %s exactly as it is', (title, file) => {
-    expect(tsBlocks(title)).toContain(readFileSync(join(ROOT, file), 'utf8'));
+interface Block {
+  readonly where: string;
+  /** Where the block is compiled: a file in examples/, so that `./apollo-client/…` and `./verify-token` resolve. */
+  readonly fileName: string;
+  readonly text: string;
+}
+
+const blocks: Block[] = DOCUMENTS.flatMap((doc) =>
+  tsBlocks(readFileSync(join(ROOT, doc), 'utf8')).map((text, i) => ({
+    where: `${doc}, TypeScript block ${i + 1}`,
+    fileName: join(ROOT, 'examples', `${doc.replace(/[/.]/g, '-')}-block-${i + 1}.ts`),
+    // Each block is a module of its own, whether or not it imports anything.
+    text: `${text}\nexport {};\n`,
+  })),
+);
+
+/** Type-checks the blocks together, as files of the repository under its tsconfig: the problems found, by block. */
+function typeCheck(files: readonly Block[]): string[] {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!parsed) throw new Error('tsconfig.json could not be read');
+  const byName = new Map(files.map((block) => [resolve(block.fileName), block]));
+  const host = ts.createCompilerHost(parsed.options);
+  const readSource = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.getSourceFile = (name, language, ...rest) => {
+    const block = byName.get(resolve(name));
+    return block ? ts.createSourceFile(name, block.text, language) : readSource(name, language, ...rest);
+  };
+  host.fileExists = (name) => byName.has(resolve(name)) || fileExists(name);
+  const program = ts.createProgram({ rootNames: [...byName.keys()], options: { ...parsed.options, noEmit: true }, host });
+  return [...byName].flatMap(([name, block]) =>
+    ts.getPreEmitDiagnostics(program, program.getSourceFile(name)).map((diagnostic) => {
+      const line = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1 : 0;
+      return `${block.where}, line ${line}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+    }),
+  );
+}
+
+// The examples themselves are run by the other tests in this folder; here, what a reader copies
+// from the documents must compile against them as they are.
+describe('the README and docs/', () => {
+  it('show a complete Apollo Client snippet in the README', () => {
+    const snippets = tsBlocks(section('Use it from Apollo Client'));
+    expect(snippets).toHaveLength(1);
+    expect(snippets[0]).toMatch(/^import .* from '\.\/apollo-client\/client';$/m);
   });
 
-  it('tells Sandbox users the placeholder the Sandbox really opens with', () => {
+  it('hold TypeScript that compiles, imports included, against the examples and the installed packages', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    expect(typeCheck(blocks)).toEqual([]);
+  });
+
+  it('catch a snippet that no longer matches the examples', () => {
+    const stale = { where: 'a stale copy', fileName: join(ROOT, 'examples', 'stale-block.ts'), text: "import { logIn } from './apollo-client/client';\nvoid logIn();\nexport {};\n" };
+    expect(typeCheck([stale])).toEqual([expect.stringContaining('a stale copy, line 2: Expected 4 arguments')]);
+  });
+
+  it('tell Sandbox users the placeholder the Sandbox really opens with', () => {
     expect(section('Try it in Apollo Sandbox')).toContain(`Authorization: Bearer ${SANDBOX_TOKEN_PLACEHOLDER}`);
+  });
+
+  it('link only to files and folders that exist', () => {
+    const broken = [...DOCUMENTS, 'CONTRIBUTING.md'].flatMap((doc) =>
+      [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((match) => match[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(resolve(ROOT, dirname(doc), target)))
+        .map((target) => `${doc} → ${target}`),
+    );
+    expect(broken).toEqual([]);
   });
 });
