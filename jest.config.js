@@ -13,10 +13,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 60_000,
-  // Once in six full runs, after every test had passed and every handle had been closed, node
-  // spun at 100 % CPU in its own clean-up at exit (gdb: FreeEnvironment -> CleanupHandles ->
-  // uv_run) and never ended, which would hang CI. process.exit, which jest calls with this, skips
-  // that clean-up. A leaked handle no longer keeps jest from ending, so tests close what they
-  // open, and check it where it matters (the bcrypt threads of a start-up that fails).
+  // Node can hang in its own clean-up at exit after every test has passed and every handle has
+  // been closed, which would hang CI; process.exit skips that clean-up. So a leaked handle does not
+  // keep jest from ending: tests close what they open, and check it where it matters.
   forceExit: true,
 };

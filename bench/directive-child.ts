@@ -4,7 +4,7 @@
  * what the JIT learns from one variant's resolvers does not slow, or speed, another's. Then
  * measures in cycles: each cycle runs every variant for a short window, in a rotating order.
  * Comparing variants within one cycle cancels the drift of a shared machine, which moves every
- * figure by ±20 % over seconds (and which a variant per process could not tell from a difference).
+ * figure by more over seconds than the differences measured here (docs/performance.md).
  */
 import type * as Variants from './directive-variants';
 

@@ -137,8 +137,8 @@ export interface LoginResults {
 /**
  * Logins per second over HTTP with N concurrent clients, in rounds, each between two
  * measurements of raw bcrypt.compare at the same cost: the machine's speed drifts by more than the
- * few per cent measured here (raw windows a few seconds apart differed by up to 15 % on a 2-core
- * VM), and the mean of the windows either side of a round cancels a steady drift.
+ * few per cent measured here, and the mean of the windows either side of a round cancels a
+ * steady drift.
  */
 export async function benchLogins(server: ServerUnderTest, options: { cost: number; seconds: number; rounds: number }): Promise<LoginResults> {
   const loginPerSec = {} as Record<Clients, number>;
@@ -180,8 +180,8 @@ export interface StormResults {
 /**
  * `me` latency at 100 requests/s while idle and during a storm of 16 concurrent logins, in
  * alternating windows (the machine's speed drifts), and the event loop's delay meanwhile. p99 is
- * taken over all the samples of a kind: one window's p99 is its few slowest answers, and on this
- * kind of VM an idle window's p99 alone varied 3–21 ms.
+ * taken over all the samples of a kind: one window's p99 is its few slowest answers, too few to
+ * compare one window with another.
  */
 export async function benchStorm(server: ServerUnderTest, options: { seconds: number; rounds: number }): Promise<StormResults> {
   const probe = () => probeLatency({ port: server.ports.auth, body: ME, token: server.accessToken, rate: 100, seconds: options.seconds });

@@ -44,7 +44,7 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const off = await startHttpServer({ ...app, schema: buildUnguardedSchema(readTypeDefs(SCHEMA_DIR), app.services), authenticate: () => fixed }, logger, options);
 
   // On only while asked: sampling every millisecond wakes the event loop a thousand times a
-  // second, and each wake-up took a core from a bcrypt thread (30 preemptions a login, measured).
+  // second, and each wake-up takes a core from a bcrypt thread.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   // Every message gets one answer: the loop delay p99 since `start` (0 before any), then the monitor
   // starts afresh or stops, as asked.

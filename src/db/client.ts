@@ -45,10 +45,9 @@ export type DatabaseTarget = (
 
 /**
  * A login counts twice and settles twice. On one connection postgres.js sends each pair in one
- * write, which one backend runs on one wake-up; on several, each statement went to an idle
- * connection of its own. Measured per login over a storm: 7 % less CPU outside bcrypt (server,
- * PostgreSQL and load generator together). Statements are pipelined, so one connection is no
- * queue of round trips: its backend runs a counter statement in well under a millisecond.
+ * write, which one backend runs on one wake-up, where several connections would each wake a
+ * backend of their own (docs/performance.md). Statements are pipelined, so one connection is no
+ * queue of round trips.
  */
 const COUNTER_CONNECTIONS = 1;
 

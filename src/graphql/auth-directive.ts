@@ -39,8 +39,8 @@ function guard(
   const allows = compileRule(rule, ownerOf);
   const anyCaller = allows === ANY_CALLER;
   // The Bearer's caller unless a mutation of this request established another (rare). callerOf
-  // starts with the same test; repeating it here keeps the common case inline, which measured
-  // 5-10 % of a 1000-user query (one wrapper per field shape, too: merging the two below cost as much).
+  // starts with the same test; repeating it here keeps the common case inline, which matters on
+  // a large list, as does keeping one wrapper per field shape (docs/performance.md).
   const callerFor = (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info));
   const refuse = (caller: Authentication): never => {
     const reason = caller.ok ? 'FORBIDDEN' : caller.reason;

@@ -6,11 +6,9 @@ export const BCRYPT_THREAD_NICE = 10;
 
 /**
  * Each worker lowers its own thread's priority (on Linux a thread's nice value is its own), then
- * asks for SCHED_IDLE, then runs bcrypt's synchronous calls one at a time: the blocking happens on
- * this thread, which nothing else waits on. A nice value only weights the thread's share: a woken
- * request handler or PostgreSQL backend still waited for a bcrypt thread's slice to end, and `me`
- * answered 1.2–1.5 times slower at p99 during a storm of logins. SCHED_IDLE threads run only when
- * nothing else wants the CPU and give it up at once (storm p99 1.1 of idle, logins/s unchanged).
+ * asks for SCHED_IDLE, then runs bcrypt's synchronous calls one at a time on this thread, which
+ * nothing else waits on. A nice value only weights the thread's share, where a SCHED_IDLE thread
+ * gives the CPU up at once to a woken request handler or PostgreSQL backend (docs/performance.md).
  * Node has no call for it, so util-linux's chrt sets it, once per thread; where that fails (not
  * Linux, no chrt) the nice value stays. Evaluated source rather than a file, so that it loads the
  * same under tsx, jest and the compiled build.

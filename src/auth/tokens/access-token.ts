@@ -40,7 +40,7 @@ const TYP = 'at+jwt';
 const ALGORITHM = 'HS256';
 
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
-  // A KeyObject: jsonwebtoken re-derives a string secret on every call, ~100x slower on Node 20.
+  // A KeyObject: with a string secret jsonwebtoken derives the key again on every call.
   const key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   const verified = new LRUCache<string, AccessClaims>({ max: options.cacheSize ?? 10_000 });
   const nowSeconds = () => Math.floor(options.clock.now() / 1000);
