@@ -10,6 +10,7 @@ import { createContext } from '../graphql/context';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
 import { assignRequestId, requestIdOf } from './request-id';
+import { noSniff, noStore } from './security-headers';
 import type { TrustProxy } from './trust-proxy';
 
 export interface HttpOptions {
@@ -41,14 +42,15 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
   // caller and no client revalidates them, so the hashing was CPU spent on every request.
   web.set('etag', false);
   web.set('trust proxy', options.trustProxy);
-  web.use(assignRequestId());
+  web.use(noSniff(), assignRequestId());
 
   if (app.metrics) {
     web.get('/metrics', metricsEndpoint(app.metrics));
     web.use('/graphql', timeRequests(app.metrics));
   }
 
-  web.get('/health', async (_req, res) => {
+  // A health answer is of the moment: a cache replaying it would hide an outage.
+  web.get('/health', noStore(), async (_req, res) => {
     const healthy = await withTimeout(app.database.ping(), HEALTH_TIMEOUT_MS).then(
       () => true,
       () => false,
@@ -58,11 +60,9 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
 
   web.use(
     '/graphql',
-    (_req, res, next) => {
-      // Answers carry tokens and personal data: no cache, shared or private, may keep them.
-      res.setHeader('cache-control', 'no-store');
-      next();
-    },
+    // Answers carry tokens and personal data: no cache, shared or private, may keep them. First,
+    // so that refusals (413, 415, 400) carry it too.
+    noStore(),
     jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
