@@ -11,21 +11,13 @@ import { openDatabase } from '../db/client';
 import { createStore } from '../db/store';
 import { ConflictError, InputError } from '../errors';
 import { databaseTarget } from '../config/database-target';
+import { DataDirInUseError } from '../db/data-dir-lock';
+import { PasswordEntryCancelled, PasswordsDiffer, readPassword } from './read-password';
 
 const USAGE = `usage: npm run user:create -- --username U --email E [--role USER|ADMIN]
 The password is read from standard input (first line), so it stays out of shell history:
   printf '%s\\n' "$PASSWORD" | npm run user:create -- --username alice --email alice@example.com --role ADMIN
-or type it at the prompt. Uses DATABASE_URL, or the embedded database in DATA_DIR (stop the server first).`;
-
-async function readPassword(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('password: ');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    if (Buffer.concat(chunks).includes(0x0a)) break;
-  }
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-}
+or type it at the prompt (twice, not shown). Uses DATABASE_URL, or the embedded database in DATA_DIR (stop the server first).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -36,7 +28,14 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
-  const password = await readPassword();
+  let password: string;
+  try {
+    password = await readPassword(process.stdin, process.stderr);
+  } catch (error) {
+    // Cancelled at the prompt: the shell's code for an interrupt.
+    if (error instanceof PasswordEntryCancelled) return 130;
+    throw error;
+  }
   const account = { username, email, password, role };
   try {
     validate(registerSchema, account);
@@ -73,10 +72,14 @@ async function main(): Promise<number> {
   }
 }
 
+/** Failures the user fixes by changing a setting or an argument: one line, no stack. */
+const EXPECTED_FAILURES = [ConfigError, DataDirInUseError, PasswordsDiffer];
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`user:create: ${error instanceof ConfigError ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+    const expected = EXPECTED_FAILURES.some((type) => error instanceof type);
+    process.stderr.write(`user:create: ${expected ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
     process.exit(1);
   },
 );

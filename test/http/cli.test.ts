@@ -1,46 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { databaseKinds } from '../support/databases';
-import { newAccount, startTestServer } from '../support/http-server';
-import { cleanUp, freshTarget, loginAndListUsers, type Target } from './fixtures';
+import { startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
+import { spawnService } from '../support/process';
+import { RUN_DEADLINE_MS, terminalAvailable, userCreate, userCreateOnTerminal } from '../support/user-create';
+import { waitFor } from '../support/wait-for';
+import { cleanUp, freshTarget, loginAndListUsers, type Target, track } from './fixtures';
 
-const ROOT = join(__dirname, '..', '..');
-// npm, then tsx, then a database to open and migrate: a slow machine gets room, never forever.
-const RUN_DEADLINE_MS = 90_000;
 const CLI_TEST_MS = 180_000;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * `npm run user:create -- ...args` with `stdin` written to it and only `env` (plus PATH and HOME,
- * which npm needs). In a process group of its own, so that npm, its shell and the node under
- * them all go if the deadline passes.
- */
-function userCreate(args: string[], stdin: string, env: Record<string, string>): Promise<Run> {
-  const child = spawn('npm', ['run', 'user:create', '--', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? ROOT, BCRYPT_COST: '4', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(stdin);
-  const deadline = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), RUN_DEADLINE_MS);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const onTerminal = terminalAvailable() ? describe : describe.skip;
 
 afterAll(cleanUp);
 
@@ -88,6 +55,67 @@ describe('npm run user:create with bad input', () => {
       expect(run.code).not.toBe(0);
       expect(run.code).not.toBeNull();
       expect(run.stderr).toMatch(/user:create: .*\(email\)/);
+    },
+    CLI_TEST_MS,
+  );
+});
+
+onTerminal('npm run user:create typed at a terminal', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await freshTarget('pglite');
+  });
+  afterAll(() => target.dispose());
+
+  it(
+    'shows nothing of the password, asks for it twice, and creates the user with it',
+    async () => {
+      const account = newAccount('tty');
+      const terminal = userCreateOnTerminal(['--username', account.username, '--email', account.email, '--role', 'ADMIN'], target.env);
+      const shown = (prompt: string) => () => terminal.output().includes(prompt) || !terminal.running();
+      await waitFor(shown('password: '), 'the password prompt', RUN_DEADLINE_MS);
+      terminal.type(`${account.password}\r`);
+      await waitFor(shown('password again: '), 'the prompt to type it again, or the end', RUN_DEADLINE_MS);
+      if (terminal.running()) terminal.type(`${account.password}\r`);
+      const code = await terminal.exited;
+
+      // A terminal that echoes would show the password right after the prompt.
+      expect(terminal.output()).not.toContain(account.password);
+      expect(terminal.output()).toContain('password again: ');
+      expect(code).toBe(0);
+      expect(terminal.output()).toContain(`created ADMIN ${account.username}`);
+
+      const server = await startTestServer(await target.open());
+      try {
+        const users = await loginAndListUsers(server.graphqlUrl, account.username, account.password);
+        expect(users.body.data).toEqual({ users: { totalCount: 1 } });
+      } finally {
+        await server.close();
+      }
+    },
+    CLI_TEST_MS,
+  );
+});
+
+describe('npm run user:create while the server holds the embedded database', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await freshTarget('pglite');
+  });
+  afterAll(() => target.dispose());
+
+  it(
+    'says in one line that DATA_DIR is in use, with no stack',
+    async () => {
+      const server = track(spawnService({ PORT: '0', BCRYPT_COST: '4', LOG_LEVEL: 'info', ...target.env }));
+      await waitFor(() => server.output().includes('listening') || !server.running(), 'the server to listen', RUN_DEADLINE_MS);
+      expect(server.running()).toBe(true);
+
+      const account = newAccount('busy');
+      const run = await userCreate(['--username', account.username, '--email', account.email], `${account.password}\n`, target.env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^user:create: the embedded database in \S+ is in use by process \d+\b.*DATA_DIR.*$/m);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
     },
     CLI_TEST_MS,
   );
