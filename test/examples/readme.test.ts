@@ -84,6 +84,19 @@ describe('the README and docs/', () => {
     expect(section('Try it in Apollo Sandbox')).toContain(`Authorization: Bearer ${SANDBOX_TOKEN_PLACEHOLDER}`);
   });
 
+  it('name every variable the configuration reads, in the README and in docs/api.md', () => {
+    const source = readFileSync(join(ROOT, 'src', 'config', 'config.ts'), 'utf8');
+    const schema = source.slice(source.indexOf('const env = z.object({'), source.indexOf('\n});', source.indexOf('const env = z.object({')));
+    const variables = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1]!);
+    expect(variables).toContain('JWT_SECRET');
+    const api = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
+    const missing = variables.flatMap((name) => [
+      ...(section('Configuration').includes(`\`${name}\``) ? [] : [`README.md: ${name}`]),
+      ...(api.includes(`| \`${name}\``) || api.includes(`, \`${name}\``) ? [] : [`docs/api.md: ${name}`]),
+    ]);
+    expect(missing).toEqual([]);
+  });
+
   it('link only to files and folders that exist', () => {
     const broken = [...DOCUMENTS, 'CONTRIBUTING.md'].flatMap((doc) =>
       [...readFileSync(join(ROOT, doc), 'utf8').matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
