@@ -1,5 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../errors';
+import type { CounterStore } from './counter-store';
 
 /** One counter: `points` per `durationSeconds` window; going over blocks the key for `blockSeconds` (0: until the window ends). */
 export interface CounterRule {
@@ -29,22 +30,6 @@ export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
   loginIp: { points: 100, durationSeconds: DAY, blockSeconds: DAY },
   registerIp: { points: 10, durationSeconds: HOUR, blockSeconds: 0 },
 });
-
-export interface CounterOptions {
-  readonly keyPrefix: string;
-  readonly points: number;
-  /** Seconds. */
-  readonly duration: number;
-  /** Seconds; 0 for none. */
-  readonly blockDuration: number;
-}
-
-/** Where the counters live: shared by every instance (the database, or Redis). */
-export interface CounterStore {
-  counter(options: CounterOptions): RateLimiterAbstract;
-  /** Told of every attempt: a store whose rows do not expire by themselves can drop stale ones now and then. */
-  tidy(): void;
-}
 
 /** A login attempt that has been counted already; say how it ended. */
 export interface LoginAttempt {

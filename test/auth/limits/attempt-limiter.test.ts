@@ -1,5 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { type AttemptLimiter, DEFAULT_LIMITS, type CounterStore, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
+import { type AttemptLimiter, DEFAULT_LIMITS, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
+import type { CounterStore } from '../../../src/auth/limits/counter-store';
 import { RateLimitedError } from '../../../src/errors';
 import { waitFor } from '../../support/wait-for';
 

@@ -22,9 +22,10 @@ describe.each(databaseKinds())('rate-limit counters in the database on %s', (kin
     return rows.map((row) => row.key).filter((key) => keys.includes(key)).sort();
   }
 
-  async function insert(ageMs: number | null): Promise<string> {
+  /** A counter that expired `ageMs` before `now` (null: never expires). */
+  async function insert(ageMs: number | null, now: number): Promise<string> {
     const key = uniqueName('rl');
-    await database.db.insert(rateLimits).values({ key, points: 1, expire: ageMs === null ? null : new Date(Date.now() - ageMs) });
+    await database.db.insert(rateLimits).values({ key, points: 1, expire: ageMs === null ? null : new Date(now - ageMs) });
     return key;
   }
 
@@ -35,13 +36,17 @@ describe.each(databaseKinds())('rate-limit counters in the database on %s', (kin
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(45);
   });
 
-  it('sweeps rows expired over an hour ago, at most `limit` of them, and nothing else', async () => {
-    const stale = [await insert(3 * HOUR), await insert(2 * HOUR), await insert(1.5 * HOUR)];
-    const kept = [await insert(0.5 * HOUR), await insert(-HOUR), await insert(null)];
+  it('sweeps rows expired over an hour before the given time, at most `limit` of them, and nothing else', async () => {
+    // A week ahead of the database's own clock: the sweep goes by the instance's time, not by now().
+    const now = Date.now() + 7 * 24 * HOUR;
+    // Rows other tests left, stale by then, go first: the counts below are this test's rows only.
+    await sweepExpiredRateLimits(database.db, 1_000_000, now);
+    const stale = [await insert(3 * HOUR, now), await insert(2 * HOUR, now), await insert(1.5 * HOUR, now)];
+    const kept = [await insert(0.5 * HOUR, now), await insert(-HOUR, now), await insert(null, now)];
     const all = [...stale, ...kept];
-    expect(await sweepExpiredRateLimits(database.db, 2)).toBe(2);
+    expect(await sweepExpiredRateLimits(database.db, 2, now)).toBe(2);
     expect(await keysLeft(all)).toHaveLength(4);
-    await sweepExpiredRateLimits(database.db, 100);
+    await sweepExpiredRateLimits(database.db, 100, now);
     expect(await keysLeft(all)).toEqual([...kept].sort());
   });
 
@@ -49,7 +54,7 @@ describe.each(databaseKinds())('rate-limit counters in the database on %s', (kin
     const clock = new FakeClock();
     const counters = createDatabaseCounters(database.db, clock);
     const before = sweeps();
-    const stale = await insert(2 * HOUR);
+    const stale = await insert(2 * HOUR, clock.now());
     counters.tidy();
     counters.tidy();
     await waitFor(async () => (await keysLeft([stale])).length === 0, 'the first sweep');

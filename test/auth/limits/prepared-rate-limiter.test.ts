@@ -1,8 +1,10 @@
 import { type RateLimiterAbstract, RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DatabaseHandle } from '../../../src/db/client';
 import { PreparedRateLimiterDrizzle, prepareCounterStatements } from '../../../src/auth/limits/prepared-rate-limiter';
+import { systemClock } from '../../../src/clock';
 import { rateLimits } from '../../../src/db/schema';
 import { databaseKinds, openTestDatabase, uniqueName } from '../../support/databases';
+import { FakeClock } from '../../support/fake-clock';
 
 type Step = (limiter: RateLimiterAbstract, key: string) => Promise<unknown>;
 
@@ -34,7 +36,7 @@ describe.each(databaseKinds())('prepared rate-limit store on %s, beside the libr
     const base = { ...options, storeClient: database.db, schema: rateLimits, clearExpiredByTimeout: false };
     return {
       library: new RateLimiterDrizzle({ ...base, keyPrefix: a }),
-      prepared: new PreparedRateLimiterDrizzle({ ...base, keyPrefix: b }, prepareCounterStatements(database.db)),
+      prepared: new PreparedRateLimiterDrizzle({ ...base, keyPrefix: b }, prepareCounterStatements(database.db), systemClock),
       prefixes: [a, b] as const,
     };
   }
@@ -86,5 +88,23 @@ describe.each(databaseKinds())('prepared rate-limit store on %s, beside the libr
     const [library, prepared] = await runBoth(limiters, [(limiter, key) => limiter.get(key), (limiter, key) => limiter.consume(key)]);
     expect(prepared).toEqual(library);
     expect(prepared).toEqual([{ resolved: null }, { resolved: { consumed: 1, remaining: 4, first: true, seconds: 600 } }]);
+  });
+
+  it('reads time from its clock: a window and a block end when the clock says, and it reports them by it', async () => {
+    const clock = new FakeClock();
+    const base = { storeClient: database.db, schema: rateLimits, clearExpiredByTimeout: false, keyPrefix: uniqueName('clock') };
+    const limiter = new PreparedRateLimiterDrizzle({ ...base, points: 2, duration: 600, blockDuration: 60 }, prepareCounterStatements(database.db), clock);
+    await limiter.consume('k');
+    clock.advance(200_000);
+    expect(await outcome(limiter.consume('k'))).toEqual({ resolved: { consumed: 2, remaining: 0, first: false, seconds: 400 } });
+    clock.advance(400_000);
+    expect(await outcome(limiter.consume('k'))).toEqual({ resolved: { consumed: 1, remaining: 1, first: true, seconds: 600 } });
+
+    await limiter.block('k', 60);
+    clock.advance(59_000);
+    expect(await outcome(limiter.consume('k'))).toEqual({ rejected: { consumed: 4, remaining: 0, first: false, seconds: 1 } });
+    clock.advance(1_000);
+    expect(await limiter.get('k')).toBeNull();
+    expect(await outcome(limiter.consume('k'))).toEqual({ resolved: { consumed: 1, remaining: 1, first: true, seconds: 600 } });
   });
 });
