@@ -7,6 +7,7 @@ import { DataDirInUseError } from './db/data-dir-lock';
 import { ensureDevSecret } from './config/dev-secret';
 import { InputError } from './errors';
 import { SchemaRuleError } from './graphql/assert-root-fields-marked';
+import { portError, PortUnavailableError, reservePort } from './http/port-reservation';
 import { createLogger } from './observability/logger';
 import { collectProcessMetrics } from './observability/metrics';
 import { safeError } from './observability/safe-error';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = configFromProcess();
   const logger = createLogger(config);
+  // First, so that a port in use stops start-up before a database is created or migrated.
+  const port = await reservePort(config.port);
 
   let jwtSecret = config.jwtSecret;
   if (jwtSecret === undefined) {
@@ -36,7 +39,12 @@ async function main(): Promise<void> {
     logger.info({ userId: user.id, action }, `admin ${user.username}: ${action}`);
   }
 
-  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql });
+  await port.release();
+  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql }).catch(
+    (error: unknown) => {
+      throw portError(error, config.port) ?? error;
+    },
+  );
   logger.info(
     { url: server.url, database: database.kind, startupMs: Math.round(performance.now() - started) },
     `Gatehouse listening on ${server.url} (${database.kind === 'pglite' ? 'embedded database in ' + config.dataDir : 'PostgreSQL'})`,
@@ -62,8 +70,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
+/** Failures the operator fixes by changing a setting: one line. Anything else keeps its stack. */
+const EXPECTED_FAILURES = [ConfigError, SchemaRuleError, DataDirInUseError, PortUnavailableError];
+
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof SchemaRuleError || error instanceof DataDirInUseError;
-  process.stderr.write(`gatehouse: cannot start: ${known ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+  const expected = EXPECTED_FAILURES.some((type) => error instanceof type);
+  process.stderr.write(`gatehouse: cannot start: ${expected ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -30,7 +30,7 @@ export function lockDataDir(dir: string): () => void {
     }
     unlinkSync(path);
   }
-  throw new DataDirInUseError(`could not lock ${path}: another process is starting on it`);
+  throw new DataDirInUseError(`could not lock ${path}: another process is starting on it. Wait for it, or use another DATA_DIR`);
 }
 
 function isAlive(pid: number): boolean {
