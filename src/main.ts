@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
 
   await port.release();
-  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql }).catch(
+  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql, metrics: { token: config.metricsToken, port: config.metricsPort } }).catch(
     (error: unknown) => {
       throw portError(error, config.port) ?? error;
     },

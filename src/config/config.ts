@@ -24,6 +24,10 @@ export interface Config {
   readonly graphql: GraphQLLimits;
   /** Serve /metrics (Prometheus) and count logins, refreshes and denials. */
   readonly metricsEnabled: boolean;
+  /** Set: /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken: string | undefined;
+  /** Set: /metrics is served on this port alone (0: any free one), not on `port`. */
+  readonly metricsPort: number | undefined;
   readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
 
@@ -95,6 +99,15 @@ const env = z.object({
   GRAPHQL_MAX_COST: bound(10_000),
   GRAPHQL_INTROSPECTION: optional.pipe(z.stringbool().optional()),
   METRICS_ENABLED: optional.pipe(z.stringbool().default(true)),
+  // A scraper sends it in a header as written: visible ASCII, and too long to guess.
+  METRICS_TOKEN: optional.pipe(
+    z
+      .string()
+      .min(32, 'at least 32 characters (e.g. `openssl rand -hex 32`)')
+      .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only, no spaces')
+      .optional(),
+  ),
+  METRICS_PORT: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
   ADMIN_USERNAME: optional,
   ADMIN_EMAIL: optional,
   ADMIN_PASSWORD: optional,
@@ -126,6 +139,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   if (adminSet !== 0 && adminSet !== 3) {
     problems.push('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD: set all three or none');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (it is a listener of its own, serving /metrics alone)');
+  }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -154,6 +170,8 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     }),
     metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     admin:
       adminSet === 3
         ? Object.freeze({ username: e.ADMIN_USERNAME!, email: e.ADMIN_EMAIL!, password: e.ADMIN_PASSWORD! })

@@ -1,12 +1,22 @@
 import type { RequestHandler } from 'express';
 import type { Metrics } from '../observability/metrics';
+import { bearerMatcher } from './bearer-token';
 
-/** GET /metrics: the Prometheus text format. */
-export function metricsEndpoint(metrics: Metrics): RequestHandler {
-  return async (_req, res) => {
+/**
+ * GET /metrics: the Prometheus text format. With a token, only to `Authorization: Bearer <token>`;
+ * anyone else gets 401, and no hint of what the metrics hold.
+ */
+export function metricsEndpoint(metrics: Metrics, token: string | undefined): RequestHandler {
+  const allowed = token === undefined ? () => true : bearerMatcher(token);
+  return async (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    if (!allowed(req.get('authorization'))) {
+      res.status(401).setHeader('www-authenticate', 'Bearer realm="metrics"');
+      res.type('text/plain').end('/metrics needs Authorization: Bearer <METRICS_TOKEN>\n');
+      return;
+    }
     const body = await metrics.registry.metrics();
     res.setHeader('content-type', metrics.registry.contentType);
-    res.setHeader('cache-control', 'no-store');
     res.end(body);
   };
 }

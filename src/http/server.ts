@@ -9,6 +9,7 @@ import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
+import { logMetricsPlacement, type MetricsAccess, metricsPlacement, type MetricsListener, startMetricsListener } from './metrics-exposure';
 import { assignRequestId, requestIdOf } from './request-id';
 import { noSniff, noStore } from './security-headers';
 import type { TrustProxy } from './trust-proxy';
@@ -20,11 +21,15 @@ export interface HttpOptions {
   readonly graphqlLimits: GraphQLLimits;
   /** Bind address; all interfaces when undefined. */
   readonly host?: string;
+  /** METRICS_TOKEN and METRICS_PORT; neither by default. */
+  readonly metrics?: MetricsAccess;
 }
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** The port /metrics is served on when METRICS_PORT set one. */
+  readonly metricsPort: number | undefined;
   /** Stops accepting, lets requests in flight finish, then resolves. */
   stop(): Promise<void>;
 }
@@ -44,8 +49,10 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
   web.set('trust proxy', options.trustProxy);
   web.use(noSniff(), assignRequestId());
 
+  const metricsAccess = options.metrics ?? { token: undefined, port: undefined };
+  const placement = metricsPlacement(metricsAccess, options.production);
   if (app.metrics) {
-    web.get('/metrics', metricsEndpoint(app.metrics));
+    if (placement === 'main') web.get('/metrics', metricsEndpoint(app.metrics, metricsAccess.token));
     web.use('/graphql', timeRequests(app.metrics));
   }
 
@@ -83,10 +90,24 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     http.listen(options.port, options.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+
+  let metricsListener: MetricsListener | undefined;
+  if (app.metrics) {
+    if (placement === 'own-port') {
+      metricsListener = await startMetricsListener(metricsEndpoint(app.metrics, metricsAccess.token), metricsAccess.port!, options.host).catch(async (error: unknown) => {
+        await apollo.stop();
+        throw error;
+      });
+    }
+    logMetricsPlacement(logger, placement, metricsAccess, metricsListener && `http://${options.host ?? 'localhost'}:${metricsListener.port}/metrics`);
+  }
   return {
     url: `http://${options.host ?? 'localhost'}:${port}/graphql`,
     port,
-    stop: () => apollo.stop(),
+    metricsPort: metricsListener?.port,
+    stop: async () => {
+      await Promise.all([apollo.stop(), metricsListener?.stop()]);
+    },
   };
 }
 

@@ -73,6 +73,7 @@ export async function startTestServer(target: DatabaseKind | DatabaseHandle, opt
       production,
       trustProxy: config.trustProxy,
       graphqlLimits: { ...config.graphql, introspection },
+      metrics: { token: config.metricsToken, port: config.metricsPort },
     });
     const origin = `http://127.0.0.1:${server.port}`;
     const graphqlUrl = `${origin}/graphql`;
