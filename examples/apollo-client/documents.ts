@@ -2,6 +2,12 @@ import { graphql } from './gql/index';
 
 // Typed by `npm run codegen` (client preset): results and variables are checked against the schema.
 
+export const RegisterDocument = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) { user { id username } }
+  }
+`);
+
 export const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
     login(input: $input) { accessToken refreshToken user { id username } }
