@@ -1,6 +1,8 @@
-import { createApp } from './app';
+import type { Logger } from 'pino';
+import { type App, createApp } from './app';
+import { adminRefusalMessage } from './auth/admin-refusal';
 import { systemClock } from './clock';
-import { ConfigError, configFromProcess } from './config/config';
+import { type Config, ConfigError, configFromProcess } from './config/config';
 import { databaseTarget } from './config/database-target';
 import { openDatabase } from './db/client';
 import { DataDirInUseError } from './db/data-dir-lock';
@@ -31,13 +33,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(databaseTarget(config, traceQuery));
   const app = await createApp({ config, jwtSecret, database, clock: systemClock, log: logger });
   if (app.metrics) collectProcessMetrics(app.metrics);
-  if (config.admin) {
-    const { user, action } = await app.services.users.ensureAdmin(config.admin).catch((error: unknown) => {
-      if (error instanceof InputError) throw new ConfigError(`invalid configuration:\n  ADMIN_${error.field.toUpperCase()}: ${error.message}`);
-      throw error;
-    });
-    logger.info({ userId: user.id, action }, `admin ${user.username}: ${action}`);
-  }
+  if (config.admin) await ensureAdmin(app, config.admin, logger);
 
   await port.release();
   const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql, metrics: { token: config.metricsToken, port: config.metricsPort } }).catch(
@@ -68,6 +64,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** ADMIN_* at start-up: create or promote, or refuse to start when the name or address is someone else's. */
+async function ensureAdmin(app: App, admin: NonNullable<Config['admin']>, logger: Logger): Promise<void> {
+  const result = await app.services.users.ensureAdmin(admin).catch((error: unknown) => {
+    if (error instanceof InputError) throw new ConfigError(`invalid configuration:\n  ADMIN_${error.field.toUpperCase()}: ${error.message}`);
+    throw error;
+  });
+  if (result.action === 'refused') {
+    throw new ConfigError(adminRefusalMessage(result, admin, { username: 'ADMIN_USERNAME', email: 'ADMIN_EMAIL' }));
+  }
+  const { user, action } = result;
+  const fields = { userId: user.id, action };
+  if (action === 'created') logger.info(fields, `admin ${user.username}: created as ADMIN with ADMIN_PASSWORD`);
+  // An existing account's role changed, and the password the operator gave is not its password: worth a look.
+  else if (action === 'promoted') logger.warn(fields, `admin ${user.username}: the existing account with this username and email made ADMIN; its own password is kept, ADMIN_PASSWORD is not applied`);
+  else logger.info(fields, `admin ${user.username}: already ADMIN, nothing changed (ADMIN_PASSWORD is applied only when the account is created)`);
 }
 
 /** Failures the operator fixes by changing a setting: one line. Anything else keeps its stack. */

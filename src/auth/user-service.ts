@@ -22,6 +22,19 @@ export interface NewAccount {
   readonly role: Role;
 }
 
+/**
+ * What start-up (or the command line) did for its ADMIN: created it, made the one account holding
+ * both that username and that email ADMIN, found it ADMIN already, or refused because the
+ * username, the email or each of them belongs to another account (`holders` are their ids).
+ */
+export type EnsureAdminResult =
+  | { readonly action: 'created' | 'promoted' | 'unchanged'; readonly user: UserRow }
+  | { readonly action: 'refused'; readonly taken: 'username' | 'email' | 'both'; readonly holders: readonly string[] };
+
+// The account holding a name can vanish between the insert and the reads (deleted meanwhile):
+// trying again settles it, and a few times is enough for any real sequence of events.
+const ENSURE_ADMIN_ATTEMPTS = 3;
+
 export type UserService = ReturnType<typeof createUserService>;
 
 export function createUserService(deps: { store: Store; passwords: PasswordHasher; revocations: RevocationList; clock: Clock }) {
@@ -84,12 +97,32 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
     /** For the command line and start-up: any role, same validation as `register`. */
     create,
 
-    /** Creates the user as ADMIN, or makes an existing one ADMIN leaving its password alone. */
-    async ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<{ user: UserRow; action: 'created' | 'promoted' | 'unchanged' }> {
-      const existing = await store.users.findByLogin(account.username);
-      if (existing?.role === 'ADMIN') return { user: existing, action: 'unchanged' };
-      if (existing) return { user: await setRole(existing.id, 'ADMIN'), action: 'promoted' };
-      return { user: await create({ ...account, role: 'ADMIN' }), action: 'created' };
+    /**
+     * Creates the user as ADMIN when neither its username nor its email is taken, or makes ADMIN
+     * the one account that has both (its password left alone). Whoever registered only the name
+     * or only the address first is refused, never promoted. The database decides (see `claim`),
+     * so instances starting at once with the same account all succeed, with one ADMIN.
+     */
+    async ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<EnsureAdminResult> {
+      const valid = validate(registerSchema, account);
+      const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const };
+      for (let attempt = 1; ; attempt += 1) {
+        const { inserted, byUsername, byEmail } = await store.users.claim({ ...row, createdAt: now() });
+        if (inserted) return { action: 'created', user: inserted };
+        if (byUsername && byUsername.id === byEmail?.id) {
+          if (byUsername.role === 'ADMIN') return { action: 'unchanged', user: byUsername };
+          const promoted = await store.users.promoteToAdmin(byUsername.id, now());
+          if (promoted) {
+            revocations.apply(userCutoff(promoted));
+            return { action: 'promoted', user: promoted };
+          }
+          // Another instance promoted it first, or it was deleted: the next claim tells which.
+        } else if (byUsername || byEmail) {
+          const holders = [byUsername?.id, byEmail?.id].filter((id) => id !== undefined);
+          return { action: 'refused', taken: byUsername && byEmail ? 'both' : byUsername ? 'username' : 'email', holders };
+        }
+        if (attempt === ENSURE_ADMIN_ATTEMPTS) throw new Error('the ADMIN account kept changing while it was being set up');
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import { builtOnce } from './built-once';
 import type { Database } from './client';
 import { announce, type RevocationEvent, userCutoff } from './revocation-channel';
@@ -14,6 +14,13 @@ export interface NewUser {
 }
 
 export type CreateUserResult = { readonly ok: true; readonly user: UserRow } | { readonly ok: false; readonly taken: 'username' | 'email' };
+
+/** What an insert that yields to existing accounts found: its row if it inserted, and who holds the name and the address. */
+export interface ClaimResult {
+  readonly inserted: UserRow | undefined;
+  readonly byUsername: UserRow | undefined;
+  readonly byEmail: UserRow | undefined;
+}
 
 export interface UserKey {
   readonly createdAt: Date;
@@ -42,12 +49,12 @@ export function createUserRepository(db: Database) {
   const byEmail = builtOnce(() => byLower(users.email));
 
   /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
-  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date) =>
+  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date, onlyIf?: SQL) =>
     db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
         .set({ ...change, tokenVersion: sql`${users.tokenVersion} + 1`, tokensRevokedAt: at })
-        .where(eq(users.id, id))
+        .where(and(eq(users.id, id), onlyIf))
         .returning();
       if (user) await announce(tx as unknown as Database, [userCutoff(user)]);
       return user;
@@ -65,6 +72,18 @@ export function createUserRepository(db: Database) {
         if (taken === undefined) throw error;
         return { ok: false, taken };
       }
+    },
+
+    /**
+     * Inserts the user unless its username or its email is taken, then reads who holds each. The
+     * unique indexes decide: an insert racing another one for the same name waits for it to commit,
+     * then does nothing, and the reads after it see the winner.
+     */
+    async claim(input: NewUser): Promise<ClaimResult> {
+      const [inserted] = await db.insert(users).values(input).onConflictDoNothing().returning();
+      const holder = async (column: typeof users.username | typeof users.email, value: string) =>
+        (await db.select().from(users).where(sql`lower(${column}) = lower(${value})`))[0];
+      return { inserted, byUsername: await holder(users.username, input.username), byEmail: await holder(users.email, input.email) };
     },
 
     async findById(id: string): Promise<UserRow | undefined> {
@@ -107,6 +126,11 @@ export function createUserRepository(db: Database) {
     /** Older access tokens of the user stop working (announced). */
     setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, { role }, at);
+    },
+
+    /** Makes the user ADMIN unless it already is (then undefined), so of two instances doing it at once one does (announced). */
+    promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, { role: 'ADMIN' }, at, ne(users.role, 'ADMIN'));
     },
 
     /** Disabling also ends every access token of the user (announced). */

@@ -1,6 +1,8 @@
 import { databaseKinds } from '../support/databases';
-import { LOGIN, newAccount, payloadOf, postGraphQL, REGISTER, startTestServer } from '../support/http-server';
-import { cleanUp, freshTarget, loginAndListUsers, start, type Target } from './fixtures';
+import { LOGIN, REGISTER } from '../support/documents';
+import { payloadOf, postGraphQL, startTestServer } from '../support/http-server';
+import { cleanUp, exitOf, freshTarget, loginAndListUsers, start, type Target } from './fixtures';
+import { newAccount } from '../support/operations';
 
 const PROCESS_TEST_MS = 180_000;
 
@@ -24,10 +26,18 @@ describe.each(databaseKinds())('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD at s
     async () => {
       const admin = newAccount('admin');
       const service = await start({ ...target.env, ...adminEnv(admin) });
-      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'created' });
+      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'created', level: 30 });
 
       const users = await loginAndListUsers(`${service.origin}/graphql`, admin.username, admin.password);
       expect(users.body).toEqual({ data: { users: { totalCount: 1 } } });
+
+      // The next start with the same ADMIN_* finds it and changes nothing.
+      service.signal('SIGTERM');
+      expect((await exitOf(service)).code).toBe(0);
+      const again = await start({ ...target.env, ...adminEnv({ ...admin, password: `other-${admin.password}` }) });
+      expect(again.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'unchanged', level: 30 });
+      const stillOne = await loginAndListUsers(`${again.origin}/graphql`, admin.username, admin.password);
+      expect(stillOne.body).toEqual({ data: { users: { totalCount: 1 } } });
     },
     PROCESS_TEST_MS,
   );
@@ -46,7 +56,8 @@ describe.each(databaseKinds())('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD at s
 
       const otherPassword = `other-${account.password}`;
       const service = await start({ ...target.env, ...adminEnv({ ...account, password: otherPassword }) });
-      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'promoted' });
+      // A warning: an existing account's role changed, and ADMIN_PASSWORD is not its password.
+      expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'promoted', level: 40, msg: expect.stringContaining('ADMIN_PASSWORD is not applied') });
 
       const graphqlUrl = `${service.origin}/graphql`;
       const users = await loginAndListUsers(graphqlUrl, account.username, account.password);
