@@ -93,7 +93,7 @@ export async function createApp(deps: {
     });
     const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
     counters = await openCounterStore(config.redisUrl, database, clock);
-    const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS });
+    const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
     const services: Services = {
       auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
       sessions: createSessionService({ store, revocations, clock }),

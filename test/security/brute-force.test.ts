@@ -1,9 +1,14 @@
+import { eq } from 'drizzle-orm';
 import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
+import { users } from '../../src/db/schema';
 import { databaseKinds, uniqueName } from '../support/databases';
-import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { type HttpResult, LOGIN, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { freshIp } from '../support/test-app';
 
 const codeOf = (result: HttpResult) => String(result.body.errors?.[0]?.extensions?.['code'] ?? 'OK');
+const retryAfterOf = (result: HttpResult) => Number(result.body.errors?.[0]?.extensions?.['retryAfter']);
 
 function tally(results: readonly HttpResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -42,6 +47,35 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
     expect(compare).toHaveBeenCalledTimes(5);
     expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('RATE_LIMITED');
     expect(compare).toHaveBeenCalledTimes(5);
+  });
+
+  it.each([6, 16])('lets %i parallel logins with the right password in, or tells the rest to retry within seconds: none is blocked', async (n) => {
+    const account = await newUser();
+    const ip = freshIp();
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(Array.from({ length: n }, () => loginFrom(ip, account.username, account.password)));
+      const refused = results.filter((r) => codeOf(r) !== 'OK');
+      expect(refused.map(codeOf).filter((code) => code !== 'RATE_LIMITED')).toEqual([]);
+      expect(refused.map(retryAfterOf).filter((seconds) => !(seconds >= 1 && seconds <= 5))).toEqual([]);
+      expect(n - refused.length).toBeGreaterThanOrEqual(5);
+    }
+    expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('OK');
+  });
+
+  it('gives an account 5 guesses from one IP whichever of its names they use, also in parallel', async () => {
+    const account = await newUser();
+    const [row] = await server.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.username, account.username));
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
+    const checksOfItsHash = () => compare.mock.calls.filter(([, hash]) => hash === row?.hash).length;
+    const ip = freshIp();
+    const names = [account.username, account.email, account.username.toUpperCase(), account.email.toUpperCase()];
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => loginFrom(ip, names[i % names.length]!, `wrong-guess-${i}`)));
+    expect(results.filter((r) => codeOf(r) === 'OK')).toEqual([]);
+    expect(checksOfItsHash()).toBe(5);
+    // Neither name gets a 6th check of the password, the right one included.
+    for (const name of [account.username, account.email]) expect(codeOf(await loginFrom(ip, name, account.password))).not.toBe('OK');
+    expect(checksOfItsHash()).toBe(5);
+    expect(codeOf(await loginFrom(freshIp(), account.email, account.password))).toBe('OK');
   });
 
   it.each([

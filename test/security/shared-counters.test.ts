@@ -1,16 +1,17 @@
 import { Redis } from 'ioredis';
+import { IN_FLIGHT_RETRY_SECONDS } from '../../src/auth/limits/attempt-gate';
 import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/client';
-import { login, outcomeOf } from '../support/operations';
-import { databaseKinds, uniqueName } from '../support/databases';
+import { describeOnPostgres, uniqueName } from '../support/databases';
+import type { GraphQLResult } from '../support/documents';
 import { FakeClock } from '../support/fake-clock';
+import { login, outcomeOf } from '../support/operations';
 import { createScratchDatabase } from '../support/postgres';
 import { REDIS_URL, redisAvailable } from '../support/redis';
-import { createTestApp, freshIp, type GraphQLResult, registerUser, TEST_SECRET, type TestApp } from '../support/test-app';
+import { createTestApp, freshIp, registerUser, TEST_SECRET, type TestApp } from '../support/test-app';
 
-const onPostgres = databaseKinds().includes('postgres') ? describe : describe.skip;
 const onRedis = redisAvailable() ? describe : describe.skip;
 
 const tally = (results: readonly GraphQLResult[]) => {
@@ -19,8 +20,20 @@ const tally = (results: readonly GraphQLResult[]) => {
   return counts;
 };
 
+/** Parallel logins of `user` with the right password from one IP, over `instances` in turn: each one's outcome. */
+async function parallelLogins(instances: readonly TestApp[], user: { username: string; password: string }, n: number, ip: string): Promise<GraphQLResult[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => login(instances[i % instances.length]!, user.username, user.password, { ip })));
+}
+
+/** Those not let in are told to retry in seconds: the others were being checked, none failed. */
+function expectOnlyShortWaits(results: readonly GraphQLResult[]): void {
+  const refused = results.filter((result) => outcomeOf(result) !== 'OK');
+  expect(refused.map((result) => result.errors?.[0]?.extensions)).toEqual(refused.map(() => ({ code: 'RATE_LIMITED', retryAfter: IN_FLIGHT_RETRY_SECONDS })));
+  expect(results.length - refused.length).toBeGreaterThanOrEqual(5);
+}
+
 /** An attacker spreading guesses over the instances behind a load balancer gains nothing. */
-onPostgres('limits across two instances on one PostgreSQL database', () => {
+describeOnPostgres('limits across two instances on one PostgreSQL database', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let a: TestApp;
   let b: TestApp;
@@ -50,6 +63,13 @@ onPostgres('limits across two instances on one PostgreSQL database', () => {
     const ip = freshIp();
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? a : b, user.username, `guess-${i}`, { ip })));
     expect(tally(results)).toEqual({ BAD_CREDENTIALS: 5, RATE_LIMITED: 45 });
+  });
+
+  it.each([6, 16])('lets %i parallel logins with the right password spread over both in, or has them retry in seconds', async (n) => {
+    const user = await registerUser(a);
+    const ip = freshIp();
+    for (let round = 0; round < 3; round++) expectOnlyShortWaits(await parallelLogins([a, b], user, n, ip));
+    expect(outcomeOf(await login(b, user.username, user.password, { ip }))).toBe('OK');
   });
 });
 
@@ -83,6 +103,13 @@ onRedis('limits in Redis, shared by two instances on two databases', () => {
     const ip = freshIp();
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? a : b, name, `guess-${i}`, { ip })));
     expect(tally(results)).toEqual({ BAD_CREDENTIALS: 5, RATE_LIMITED: 45 });
+  });
+
+  it.each([6, 16])('lets %i parallel logins with the right password in, or has them retry in seconds', async (n) => {
+    const user = await registerUser(a);
+    const ip = freshIp();
+    for (let round = 0; round < 3; round++) expectOnlyShortWaits(await parallelLogins([a], user, n, ip));
+    expect(outcomeOf(await login(a, user.username, user.password, { ip }))).toBe('OK');
   });
 
   it('leaves every key with an expiry, so Redis forgets them by itself', async () => {

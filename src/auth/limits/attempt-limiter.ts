@@ -1,13 +1,10 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../../clock';
 import { RateLimitedError } from '../../errors';
+import { type AdmittedEntry, type AttemptGate, type CounterRule, createAttemptGate } from './attempt-gate';
 import type { CounterStore } from './counter-store';
 
-/** One counter: `points` per `durationSeconds` window; going over blocks the key for `blockSeconds` (0: until the window ends). */
-export interface CounterRule {
-  readonly points: number;
-  readonly durationSeconds: number;
-  readonly blockSeconds: number;
-}
+export type { CounterRule } from './attempt-gate';
 
 export interface LimitSettings {
   /** Consecutive failed logins of one account from one IP. */
@@ -52,57 +49,58 @@ function counterFor(store: CounterStore, keyPrefix: string, rule: CounterRule): 
   return store.counter({ keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds });
 }
 
+// Long enough for the three one-minute slots a gate reads; flights never refuse.
+const FLIGHTS = { points: 1_000_000_000, duration: 180, blockDuration: 0 };
+
+function gateFor(store: CounterStore, clock: Clock, keyPrefix: string, rule: CounterRule, onSuccess: 'reset' | 'refund'): AttemptGate {
+  // The gate stores its own blocks, so the library stores none.
+  const counter = store.counter({ keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: 0 });
+  const flights = store.counter({ keyPrefix: `${keyPrefix}_in_flight`, ...FLIGHTS });
+  return createAttemptGate({ counter, flights, rule, clock, onSuccess });
+}
+
 /**
- * rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when
- * its store fails. With a block, the wait is never longer than the block: attempts that race past
- * the limit together are refused before the first of them has stored the block, and would
- * otherwise be told the counter's whole window.
+ * Enters every gate at once (one round trip): admitted only by all. When some refuse, the others
+ * take their points back (the attempt is not evaluated: no failure of theirs), and the answer is
+ * the longest wait among the refusals.
  */
-async function take(counter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
+async function enterAll(entries: readonly (readonly [AttemptGate, string])[]): Promise<AdmittedEntry[]> {
+  const entered = await Promise.allSettled(entries.map(([gate, key]) => gate.enter(key)));
+  const ok = entered.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const admitted = ok.filter((entry): entry is AdmittedEntry => entry.admitted);
+  const storeFailure = entered.find((result) => result.status === 'rejected');
+  if (storeFailure === undefined && admitted.length === entries.length) return admitted;
+  const refusals = await Promise.all(ok.map((entry) => (entry.admitted ? entry.withdraw().then(() => undefined) : entry.refusal())));
+  if (storeFailure !== undefined) throw storeFailure.reason;
+  throw refusals.reduce((longest, error) => (error && (!longest || error.retryAfterSeconds > longest.retryAfterSeconds) ? error : longest));
+}
+
+/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when its store fails. */
+async function take(counter: RateLimiterAbstract, key: string): Promise<void> {
   try {
-    return await counter.consume(key);
+    await counter.consume(key);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    const waitMs = counter.blockDuration > 0 ? Math.min(error.msBeforeNext, counter.blockDuration * 1000) : error.msBeforeNext;
-    throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
+    if (error instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+    throw error;
   }
 }
 
-export function createAttemptLimiter({ store, settings }: { store: CounterStore; settings: LimitSettings }): AttemptLimiter {
-  const accountIp = counterFor(store, 'login_account_ip', settings.loginAccountIp);
-  const loginIp = counterFor(store, 'login_ip', settings.loginIp);
+export function createAttemptLimiter({ store, settings, clock }: { store: CounterStore; settings: LimitSettings; clock: Clock }): AttemptLimiter {
+  const accountIp = gateFor(store, clock, 'login_account_ip', settings.loginAccountIp, 'reset');
+  const loginIp = gateFor(store, clock, 'login_ip', settings.loginIp, 'refund');
   const registerIp = counterFor(store, 'register_ip', settings.registerIp);
 
   return {
     async beginLogin(account, ip) {
       store.tidy();
       const ipKey = ip ?? 'unknown';
-      const pairKey = `${account}|${ipKey}`;
-      // Both counted at once (one round trip, not two). An attempt refused by either is not
-      // evaluated, so the other counter gets its point back: it was no failure of the account,
-      // nor of the IP.
-      const [pairTaken, ipTaken] = await Promise.allSettled([take(accountIp, pairKey), take(loginIp, ipKey)]);
-      if (pairTaken.status === 'rejected' || ipTaken.status === 'rejected') {
-        await Promise.all([
-          pairTaken.status === 'fulfilled' ? accountIp.reward(pairKey) : undefined,
-          ipTaken.status === 'fulfilled' ? loginIp.reward(ipKey) : undefined,
-        ]);
-        throw pairTaken.status === 'rejected' ? pairTaken.reason : (ipTaken as PromiseRejectedResult).reason;
-      }
-      const [pair, perIp] = [pairTaken.value, ipTaken.value];
+      const entries = await enterAll([
+        [accountIp, `${account}|${ipKey}`],
+        [loginIp, ipKey],
+      ]);
       return {
-        async succeeded() {
-          // Not a failure after all: the IP gets its point back, and the consecutive count restarts.
-          await Promise.all([accountIp.delete(pairKey), loginIp.reward(ipKey)]);
-        },
-        async failed() {
-          // The failure that used the last point starts the block now, rather than the next attempt
-          // whenever it comes (also blocked, with blockDuration, when attempts race past the limit).
-          await Promise.all([
-            pair.remainingPoints === 0 ? accountIp.block(pairKey, settings.loginAccountIp.blockSeconds) : undefined,
-            perIp.remainingPoints === 0 ? loginIp.block(ipKey, settings.loginIp.blockSeconds) : undefined,
-          ]);
-        },
+        succeeded: async () => void (await Promise.all(entries.map((entry) => entry.succeeded()))),
+        failed: async () => void (await Promise.all(entries.map((entry) => entry.failed()))),
       };
     },
 

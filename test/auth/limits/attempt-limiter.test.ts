@@ -2,6 +2,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { type AttemptLimiter, DEFAULT_LIMITS, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
 import type { CounterStore } from '../../../src/auth/limits/counter-store';
 import { RateLimitedError } from '../../../src/errors';
+import { FakeClock } from '../../support/fake-clock';
 import { waitFor } from '../../support/wait-for';
 
 /** What a promise rejected with, or 'resolved'. */
@@ -27,7 +28,7 @@ describe('attempt limiter', () => {
   beforeEach(() => {
     tidied = 0;
     const store: CounterStore = { counter: (options) => new RateLimiterMemory(options), tidy: () => void (tidied += 1) };
-    limiter = createAttemptLimiter({ store, settings: SETTINGS });
+    limiter = createAttemptLimiter({ store, settings: SETTINGS, clock: new FakeClock() });
   });
 
   it('refuses the 6th attempt of a pair after 5 failures, saying when to retry: 15 minutes from the 5th failure', async () => {
@@ -61,7 +62,7 @@ describe('attempt limiter', () => {
 
   it('does not count an attempt refused for its IP against its pair', async () => {
     const store: CounterStore = { counter: (options) => new RateLimiterMemory(options), tidy: () => {} };
-    const shortIpBlock = createAttemptLimiter({ store, settings: { ...SETTINGS, loginIp: { points: 3, durationSeconds: 60, blockSeconds: 1 } } });
+    const shortIpBlock = createAttemptLimiter({ store, settings: { ...SETTINGS, loginIp: { points: 3, durationSeconds: 60, blockSeconds: 1 } }, clock: new FakeClock() });
     for (let i = 0; i < 3; i++) await fail(shortIpBlock, `login:ghost${i}`, '10.0.0.8', 1);
     for (let i = 0; i < 10; i++) expect(await outcome(shortIpBlock.beginLogin('user:a', '10.0.0.8'))).toBeInstanceOf(RateLimitedError);
     // Had those 10 counted for user:a, its pair would be blocked for 15 minutes once the IP is free.
@@ -99,6 +100,6 @@ describe('attempt limiter', () => {
       counter: (options) => Object.assign(new RateLimiterMemory(options), { consume: () => Promise.reject(broken) }),
       tidy: () => {},
     };
-    expect(await outcome(createAttemptLimiter({ store, settings: SETTINGS }).beginLogin('user:a', '10.0.0.7'))).toBe(broken);
+    expect(await outcome(createAttemptLimiter({ store, settings: SETTINGS, clock: new FakeClock() }).beginLogin('user:a', '10.0.0.7'))).toBe(broken);
   });
 });
