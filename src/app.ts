@@ -29,7 +29,7 @@ const CLOCK_LEEWAY_MS = 60_000;
 
 export const SCHEMA_DIR = join(projectRoot(), 'schema');
 
-export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost' | 'metricsEnabled' | 'redisUrl'>;
+export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost' | 'metricsEnabled' | 'redisUrl' | 'maxSessions'>;
 
 export interface App {
   readonly services: Services;
@@ -95,7 +95,16 @@ export async function createApp(deps: {
     counters = await openCounterStore(config.redisUrl, database, clock);
     const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
     const services: Services = {
-      auth: createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper: createSessionSweeper(database.db, clock, retentionMs) }),
+      auth: createAuthService({
+        store,
+        passwords,
+        tokens,
+        revocations,
+        clock,
+        limits,
+        sessionSweeper: createSessionSweeper(database.db, clock, retentionMs),
+        maxSessions: config.maxSessions,
+      }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),
     };

@@ -43,6 +43,8 @@ export interface AuthServiceDeps {
   readonly limits: AttemptLimiter;
   /** Told of each session opened or refreshed, so that expired ones get deleted now and then. */
   readonly sessionSweeper: Sweeper;
+  /** Open sessions an account may have (MAX_SESSIONS); opening one more ends the least recently used. */
+  readonly maxSessions: number;
 }
 
 // A refresh token is 43 characters; anything much longer is not one.
@@ -50,14 +52,16 @@ const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper }: AuthServiceDeps) {
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions }: AuthServiceDeps) {
   const now = () => new Date(clock.now());
 
   async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
     sessionSweeper.tidy();
     const refresh = tokens.nextRefreshToken();
-    const session = await store.sessions.create({ userId: user.id, now: now(), ...client }, refresh.record);
-    return tokens.issue(user, session.id, refresh);
+    const opened = await store.sessions.create({ userId: user.id, now: now(), ...client, maxLive: maxSessions }, refresh.record);
+    // The ended ones were announced to every other instance; this one knows now.
+    revocations.applyAll(sessionsEnded(opened.ended));
+    return tokens.issue(user, opened.session.id, refresh);
   }
 
   return {
@@ -144,9 +148,10 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const refresh = tokens.nextRefreshToken();
       const at = now();
       const revoked = await store.transaction(async (tx) => {
+        // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
+        await tx.users.setPasswordHash(user.id, passwordHash);
         // The caller's own session ended meanwhile: roll the whole change back.
         if (!(await tx.sessions.reissue(caller.sessionId, refresh.record, at))) throw new AuthError('TOKEN_REVOKED');
-        await tx.users.setPasswordHash(user.id, passwordHash);
         return tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
       });
       revocations.applyAll(sessionsEnded(revoked));

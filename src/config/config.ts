@@ -22,6 +22,8 @@ export interface Config {
   /** Unset: the rate-limit counters live in the database. */
   readonly redisUrl: string | undefined;
   readonly graphql: GraphQLLimits;
+  /** Live sessions an account may have; opening one more ends its least recently used. */
+  readonly maxSessions: number;
   /** Serve /metrics (Prometheus) and count logins, refreshes and denials. */
   readonly metricsEnabled: boolean;
   /** Set: /metrics answers only `Authorization: Bearer <metricsToken>`. */
@@ -38,6 +40,8 @@ export interface GraphQLLimits {
   readonly maxDirectives: number;
   readonly maxTokens: number;
   readonly maxCost: number;
+  /** How many items the cost counts for `User.sessions`, a list with no size argument: MAX_SESSIONS. */
+  readonly maxSessions: number;
   readonly introspection: boolean;
 }
 
@@ -98,6 +102,7 @@ const env = z.object({
   // users(first: 100) with every field and every session is about 8 300.
   GRAPHQL_MAX_COST: bound(10_000),
   GRAPHQL_INTROSPECTION: optional.pipe(z.stringbool().optional()),
+  MAX_SESSIONS: bound(50),
   METRICS_ENABLED: optional.pipe(z.stringbool().default(true)),
   // A scraper sends it in a header as written: visible ASCII, and too long to guess.
   METRICS_TOKEN: optional.pipe(
@@ -167,8 +172,10 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxSessions: e.MAX_SESSIONS,
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     }),
+    maxSessions: e.MAX_SESSIONS,
     metricsEnabled: e.METRICS_ENABLED,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,

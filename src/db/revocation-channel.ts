@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import type { Database } from './client';
 
 /** The channel on which every instance hears what another one revoked. */
@@ -28,6 +28,14 @@ export function userCutoff(user: { id: string; tokenVersion: number; tokensRevok
 /** The events that announce ended sessions. */
 export function sessionsEnded(sessions: readonly { id: string; revokedAt: Date }[]): RevocationEvent[] {
   return sessions.map((s) => ({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() }));
+}
+
+/**
+ * The NOTIFY of an ended session, built by the database: for a statement that alone knows which
+ * sessions it ended. Its payload decodes as encode() writes a session event.
+ */
+export function notifySessionEnded(id: AnyColumn | SQL, revokedAt: AnyColumn | SQL): SQL {
+  return sql`pg_notify(${REVOCATION_CHANNEL}, json_build_array('s', ${id}, (extract(epoch from ${revokedAt}) * 1000)::bigint)::text)`;
 }
 
 function encode(event: RevocationEvent): string {

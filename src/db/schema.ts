@@ -19,6 +19,11 @@ export const users = pgTable(
     tokenVersion: integer('token_version').notNull().default(0),
     /** When tokenVersion last moved: lets start-up load only the cut-offs that can still matter. */
     tokensRevokedAt: instant('tokens_revoked_at'),
+    /**
+     * Bumped by every session the account opens: concurrent openings queue on the row, and one that
+     * finds the count moved past what its snapshot saw knows it missed another's session (open-session.ts).
+     */
+    sessionsOpened: integer('sessions_opened').notNull().default(0),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
@@ -48,6 +53,8 @@ export const sessions = pgTable(
     index('sessions_user_id_idx').on(t.userId),
     index('sessions_revoked_at_idx').on(t.revokedAt),
     index('sessions_expires_at_idx').on(t.expiresAt),
+    // Opening a session ranks the account's open ones by last use; ended ones stay until they expire.
+    index('sessions_open_user_id_last_used_at_idx').on(t.userId, t.lastUsedAt).where(sql`${t.revokedAt} is null`),
   ],
 );
 

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
-import { builtOnce } from './built-once';
+import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
+import { createSessionOpener, type OpenedSession } from './open-session';
 import { announce, sessionsEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
 
@@ -10,6 +9,8 @@ export interface NewSession {
   readonly now: Date;
   readonly userAgent: string | undefined;
   readonly ip: string | undefined;
+  /** The account's open sessions after this one opens, at most: MAX_SESSIONS. */
+  readonly maxLive: number;
 }
 
 export interface NewRefreshToken {
@@ -37,20 +38,7 @@ export function createSessionRepository(db: Database) {
   const asRevoked = (rows: { id: string; userId: string; revokedAt: Date | null }[]): RevokedSession[] =>
     rows.map((r) => ({ id: r.id, userId: r.userId, revokedAt: r.revokedAt! }));
 
-  const insertSessionAndToken = builtOnce(() => {
-    const p = (name: string) => sql.placeholder(name);
-    const opened = db.$with('opened').as(
-      db
-        .insert(sessions)
-        .values({ id: p('id'), userId: p('userId'), createdAt: p('now'), lastUsedAt: p('now'), expiresAt: p('expiresAt'), userAgent: p('userAgent'), ip: p('ip') })
-        .returning({ id: sessions.id }),
-    );
-    return db
-      .with(opened)
-      .insert(refreshTokens)
-      .values({ sessionId: p('id'), tokenHash: p('tokenHash'), expiresAt: p('expiresAt'), createdAt: p('now') })
-      .prepare('sessions_create');
-  });
+  const opener = createSessionOpener(db);
 
   const endAndAnnounce = (which: SQL, now: Date): Promise<RevokedSession[]> =>
     db.transaction(async (tx) => {
@@ -61,23 +49,11 @@ export function createSessionRepository(db: Database) {
 
   return {
     /**
-     * A new session and its first refresh token, in one statement (a data-modifying CTE): as
-     * atomic as a transaction, at one round trip instead of four on the path of every login.
+     * A new session and its first refresh token; the account's least recently used open sessions
+     * beyond `maxLive` end, announced. One statement (see open-session.ts): as atomic as a
+     * transaction, at one round trip on the path of every login.
      */
-    async create(input: NewSession, token: NewRefreshToken): Promise<SessionRow> {
-      const session: SessionRow = {
-        id: randomUUID(),
-        userId: input.userId,
-        createdAt: input.now,
-        lastUsedAt: input.now,
-        expiresAt: token.expiresAt,
-        revokedAt: null,
-        userAgent: input.userAgent ?? null,
-        ip: input.ip ?? null,
-      };
-      await insertSessionAndToken().execute({ ...session, now: input.now, tokenHash: token.tokenHash });
-      return session;
-    },
+    create: (input: NewSession, token: NewRefreshToken): Promise<OpenedSession> => opener.open(input, token),
 
     /**
      * Spends `tokenHash` and stores `next` in the same session. The spend is one conditional

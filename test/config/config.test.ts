@@ -23,7 +23,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       trustProxy: false,
       redisUrl: undefined,
-      graphql: { maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 10_000, introspection: true },
+      graphql: { maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 10_000, maxSessions: 50, introspection: true },
+      maxSessions: 50,
       metricsEnabled: true,
       admin: undefined,
     });
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       GRAPHQL_MAX_TOKENS: '500',
       GRAPHQL_MAX_COST: '2000',
       GRAPHQL_INTROSPECTION: 'false',
+      MAX_SESSIONS: '5',
       METRICS_ENABLED: 'false',
       ...ADMIN,
     });
@@ -68,7 +70,8 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       trustProxy: ['loopback'],
       redisUrl: 'redis://:pw@cache.internal:6379/2',
-      graphql: { maxDepth: 8, maxAliases: 5, maxDirectives: 4, maxTokens: 500, maxCost: 2000, introspection: false },
+      graphql: { maxDepth: 8, maxAliases: 5, maxDirectives: 4, maxTokens: 500, maxCost: 2000, maxSessions: 5, introspection: false },
+      maxSessions: 5,
       metricsEnabled: false,
       admin: { username: 'root', email: 'root@example.com', password: 'long enough password' },
     });
@@ -137,6 +140,9 @@ describe('loadConfig', () => {
     ['GRAPHQL_MAX_TOKENS', 'many'],
     ['GRAPHQL_MAX_COST', '10000000'],
     ['GRAPHQL_INTROSPECTION', 'maybe'],
+    ['MAX_SESSIONS', '0'],
+    ['MAX_SESSIONS', '2.5'],
+    ['MAX_SESSIONS', 'unlimited'],
   ])('refuses %s=%p, naming it', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(namingVariable(variable));

@@ -23,7 +23,7 @@ describe.each(databaseKinds())('session sweeping on %s', (kind) => {
   /** A session whose first refresh token (and so the session) expires at `expiresAt`; returns its id and token hash. */
   async function sessionExpiringAt(userId: string, expiresAt: Date): Promise<{ id: string; tokenHash: string }> {
     const tokenHash = uniqueName('hash');
-    const session = await createSessionRepository(database.db).create({ userId, now: new Date(expiresAt.getTime() - 30 * DAY), userAgent: undefined, ip: undefined }, { tokenHash, expiresAt });
+    const { session } = await createSessionRepository(database.db).create({ userId, now: new Date(expiresAt.getTime() - 30 * DAY), userAgent: undefined, ip: undefined, maxLive: 50 }, { tokenHash, expiresAt });
     return { id: session.id, tokenHash };
   }
 

@@ -21,7 +21,7 @@ describe.each(databaseKinds())('sessions in the database on %s', (kind) => {
     const now = new Date();
     const token = { tokenHash: uniqueName('hash'), expiresAt: new Date(now.getTime() + 30 * DAY) };
     queries.length = 0;
-    const session = await createSessionRepository(database.db).create({ userId, now, userAgent: 'jest', ip: '192.0.2.1' }, token);
+    const { session } = await createSessionRepository(database.db).create({ userId, now, userAgent: 'jest', ip: '192.0.2.1', maxLive: 50 }, token);
 
     expect(queries).toHaveLength(1);
     const [stored] = await database.db.select().from(sessions).where(eq(sessions.id, session.id));
@@ -35,10 +35,10 @@ describe.each(databaseKinds())('sessions in the database on %s', (kind) => {
     const repository = createSessionRepository(database.db);
     const now = new Date();
     const token = { tokenHash: uniqueName('dup'), expiresAt: new Date(now.getTime() + DAY) };
-    await repository.create({ userId, now, userAgent: undefined, ip: undefined }, token);
+    await repository.create({ userId, now, userAgent: undefined, ip: undefined, maxLive: 50 }, token);
 
     // The same token hash again violates its primary key: the session of that statement must not stay.
-    await expect(repository.create({ userId, now, userAgent: 'second', ip: undefined }, token)).rejects.toThrow();
+    await expect(repository.create({ userId, now, userAgent: 'second', ip: undefined, maxLive: 50 }, token)).rejects.toThrow();
     const rows = await database.db.select().from(sessions).where(eq(sessions.userId, userId));
     expect(rows.map((row) => row.userAgent)).toEqual([null]);
   });

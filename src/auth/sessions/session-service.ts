@@ -23,9 +23,11 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
     /** Every session ends and every access token of the user stops working. */
     async logoutAll(caller: Principal): Promise<true> {
       const at = now();
+      // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
       const user = await store.transaction(async (tx) => {
+        const cut = await tx.users.revokeAllTokens(caller.userId, at);
         await tx.sessions.revokeAllOf(caller.userId, at);
-        return tx.users.revokeAllTokens(caller.userId, at);
+        return cut;
       });
       if (user) revocations.apply(userCutoff(user));
       return true;

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "sessions_opened" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "sessions_open_user_id_last_used_at_idx" ON "sessions" USING btree ("user_id","last_used_at") WHERE "sessions"."revoked_at" is null;
