@@ -99,7 +99,8 @@ const env = z.object({
   GRAPHQL_MAX_DIRECTIVES: bound(10),
   // The standard introspection query (Apollo Sandbox) is under 200 tokens.
   GRAPHQL_MAX_TOKENS: bound(1000),
-  // users(first: 100) with every field and every session is about 8 300.
+  // users(first: 100) with every field but sessions is about 4 100; each user's `sessions` counts
+  // as MAX_SESSIONS sessions, so with every session and the default 50, users(first: 4) is about 8 600.
   GRAPHQL_MAX_COST: bound(10_000),
   GRAPHQL_INTROSPECTION: optional.pipe(z.stringbool().optional()),
   MAX_SESSIONS: bound(50),

@@ -20,7 +20,7 @@ export function createApollo(options: {
   httpServer?: Server;
 }): ApolloServer<GraphQLContext> {
   const { schema, production, logger, httpServer } = options;
-  const bounds = queryLimits(options.limits);
+  const bounds = queryLimits<GraphQLContext>(options.limits);
   return new ApolloServer<GraphQLContext>({
     schema,
     nodeEnv: production ? 'production' : 'development',
@@ -42,6 +42,7 @@ export function createApollo(options: {
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 })] : []),
       production ? ApolloServerPluginLandingPageDisabled() : sandboxLandingPage(),
       requestLogPlugin(logger),
+      ...bounds.plugins,
     ],
   });
 }

@@ -6,7 +6,7 @@ const repeat = (n: number, piece: (i: number) => string) => Array.from({ length:
 const codeOf = (result: HttpResult) => result.body.errors?.[0]?.extensions?.['code'];
 
 const USER_FIELDS = 'id username email role disabled createdAt sessions { id createdAt lastUsedAt expiresAt userAgent ip current }';
-const FULL_PAGE = (alias: string) => `${alias}: users(first: 100) { edges { cursor node { ${USER_FIELDS} } } pageInfo { hasNextPage endCursor } totalCount }`;
+const FULL_PAGE = (alias: string, first = 100, fields = USER_FIELDS) => `${alias}: users(first: ${first}) { edges { cursor node { ${fields} } } pageInfo { hasNextPage endCursor } totalCount }`;
 
 /** Deep, wide, aliased and costly queries: refused whole, with 400, before any resolver runs. */
 describe.each(databaseKinds())('query limits (defaults) on %s', (kind) => {
@@ -25,7 +25,9 @@ describe.each(databaseKinds())('query limits (defaults) on %s', (kind) => {
 
   it.each([
     ['README: me with sessions', '{ me { id username email role createdAt sessions { id current userAgent } } }'],
-    ['an admin page of 100 users with every field and every session', `{ ${FULL_PAGE('page')} }`],
+    ['an admin page of 100 users with every field but sessions', `{ ${FULL_PAGE('page', 100, USER_FIELDS.replace(/ sessions .*/, ''))} }`],
+    // Each user's `sessions` counts as MAX_SESSIONS (50) sessions: 4 users with every session cost about 8 600.
+    ['an admin page of 4 users with every field and every session', `{ ${FULL_PAGE('page', 4)} }`],
     ['login with its whole payload', 'mutation { login(input: { username: "nobody_here", password: "a-password" }) { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { id sessions { id } } } }'],
     ['15 aliases', `{ ${repeat(15, (i) => `a${i}: me { id }`)} }`],
     ['10 directives', `{ me { ${repeat(10, (i) => `f${i}: id @include(if: true)`)} } }`],
@@ -58,8 +60,9 @@ describe.each(databaseKinds())('query limits set through the environment on %s',
   let token: string;
   beforeAll(async () => {
     server = await startTestServer(kind, {
-      // Tokens: room for the register below (27). Every query in the table is within every other bound.
-      env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_ALIASES: '1', GRAPHQL_MAX_DIRECTIVES: '1', GRAPHQL_MAX_TOKENS: '30', GRAPHQL_MAX_COST: '20' },
+      // Tokens: room for the register below (27). Every query in the table is within every other bound
+      // (MAX_SESSIONS=1: `sessions` costs one session).
+      env: { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_ALIASES: '1', GRAPHQL_MAX_DIRECTIVES: '1', GRAPHQL_MAX_TOKENS: '30', GRAPHQL_MAX_COST: '20', MAX_SESSIONS: '1' },
     });
     token = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount('envlim') } }), 'register').accessToken;
   });
