@@ -11,12 +11,14 @@ export interface MetricsAccess {
   readonly port: number | undefined;
 }
 
+export type MetricsPlacement = 'own-port' | 'main' | 'hidden';
+
 /**
  * Where /metrics is served: on a port of its own when METRICS_PORT is set (and nowhere else), else
  * on the main port. In production the main port serves it only behind METRICS_TOKEN: login rates
  * and revocation counts are no one else's business, so with neither set it is not served at all.
  */
-export function metricsPlacement(access: MetricsAccess, production: boolean): 'own-port' | 'main' | 'hidden' {
+export function metricsPlacement(access: MetricsAccess, production: boolean): MetricsPlacement {
   if (access.port !== undefined) return 'own-port';
   if (access.token !== undefined || !production) return 'main';
   return 'hidden';
@@ -27,8 +29,26 @@ export interface MetricsListener {
   stop(): Promise<void>;
 }
 
-/** A second listener for METRICS_PORT: /metrics there, and nothing else. */
-export async function startMetricsListener(endpoint: RequestHandler, port: number, host: string | undefined): Promise<MetricsListener> {
+/**
+ * Listens on METRICS_PORT when that is where /metrics goes (serving it there alone), and says at
+ * start-up where /metrics can be read, or that it cannot.
+ */
+export async function openMetricsPort(
+  endpoint: RequestHandler,
+  options: { placement: MetricsPlacement; access: MetricsAccess; host: string | undefined; logger: Logger },
+): Promise<MetricsListener | undefined> {
+  const { placement, access, logger } = options;
+  const guard = access.token === undefined ? '' : ', to bearers of METRICS_TOKEN';
+  if (placement === 'hidden') logger.warn('metrics are not exposed: in production /metrics needs METRICS_TOKEN or METRICS_PORT (or METRICS_ENABLED=false)');
+  if (placement === 'main' && access.token !== undefined) logger.info(`metrics served at /metrics${guard}`);
+  if (placement !== 'own-port') return undefined;
+  const listener = await listen(endpoint, access.port ?? 0, options.host);
+  const metricsUrl = `http://${options.host ?? 'localhost'}:${listener.port}/metrics`;
+  logger.info({ metricsUrl }, `metrics served at ${metricsUrl}${guard}`);
+  return listener;
+}
+
+async function listen(endpoint: RequestHandler, port: number, host: string | undefined): Promise<MetricsListener> {
   const web = express();
   web.disable('x-powered-by');
   web.set('etag', false);
@@ -36,13 +56,10 @@ export async function startMetricsListener(endpoint: RequestHandler, port: numbe
   web.get('/metrics', endpoint);
   const http = createServer(web);
   await new Promise<void>((resolve, reject) => {
-    http.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new ConfigError(`invalid configuration:\n  METRICS_PORT: cannot listen on port ${port} (${error.code === 'EADDRINUSE' ? 'in use by another process' : 'needs privileges'})`)
-          : error,
-      ),
-    );
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'in use by another process' : error.code === 'EACCES' ? 'needs privileges this process does not have' : undefined;
+      reject(why ? new ConfigError(`invalid configuration:\n  METRICS_PORT: port ${port} ${why}`) : error);
+    });
     http.listen(port, host, () => resolve());
   });
   return {
@@ -54,12 +71,4 @@ export async function startMetricsListener(endpoint: RequestHandler, port: numbe
         http.closeIdleConnections();
       }),
   };
-}
-
-/** Says at start-up where /metrics can be read, or that it cannot. */
-export function logMetricsPlacement(logger: Logger, placement: ReturnType<typeof metricsPlacement>, access: MetricsAccess, url: string | undefined): void {
-  const guard = access.token === undefined ? '' : ', to bearers of METRICS_TOKEN';
-  if (placement === 'own-port') logger.info({ metricsUrl: url }, `metrics served at ${url}${guard}`);
-  else if (placement === 'main' && access.token !== undefined) logger.info(`metrics served at /metrics${guard}`);
-  else if (placement === 'hidden') logger.warn('metrics are not exposed: in production /metrics needs METRICS_TOKEN or METRICS_PORT (or METRICS_ENABLED=false)');
 }

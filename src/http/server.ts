@@ -9,7 +9,7 @@ import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
-import { logMetricsPlacement, type MetricsAccess, metricsPlacement, type MetricsListener, startMetricsListener } from './metrics-exposure';
+import { type MetricsAccess, metricsPlacement, openMetricsPort } from './metrics-exposure';
 import { assignRequestId, requestIdOf } from './request-id';
 import { noSniff, noStore } from './security-headers';
 import type { TrustProxy } from './trust-proxy';
@@ -51,8 +51,9 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
 
   const metricsAccess = options.metrics ?? { token: undefined, port: undefined };
   const placement = metricsPlacement(metricsAccess, options.production);
-  if (app.metrics) {
-    if (placement === 'main') web.get('/metrics', metricsEndpoint(app.metrics, metricsAccess.token));
+  const metrics = app.metrics && metricsEndpoint(app.metrics, metricsAccess.token);
+  if (app.metrics && metrics) {
+    if (placement === 'main') web.get('/metrics', metrics);
     web.use('/graphql', timeRequests(app.metrics));
   }
 
@@ -91,16 +92,13 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
   });
   const port = (http.address() as AddressInfo).port;
 
-  let metricsListener: MetricsListener | undefined;
-  if (app.metrics) {
-    if (placement === 'own-port') {
-      metricsListener = await startMetricsListener(metricsEndpoint(app.metrics, metricsAccess.token), metricsAccess.port!, options.host).catch(async (error: unknown) => {
+  // A METRICS_PORT that cannot be listened on stops start-up, and the main listener with it.
+  const metricsListener = metrics
+    ? await openMetricsPort(metrics, { placement, access: metricsAccess, host: options.host, logger }).catch(async (error: unknown) => {
         await apollo.stop();
         throw error;
-      });
-    }
-    logMetricsPlacement(logger, placement, metricsAccess, metricsListener && `http://${options.host ?? 'localhost'}:${metricsListener.port}/metrics`);
-  }
+      })
+    : undefined;
   return {
     url: `http://${options.host ?? 'localhost'}:${port}/graphql`,
     port,
