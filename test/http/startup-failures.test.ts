@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { databaseKinds } from '../support/databases';
 import { spawnService } from '../support/process';
 import { waitFor } from '../support/wait-for';
-import { cleanUp, exitOf, freshTarget, type Target, track } from './fixtures';
+import { cleanUp, exitOf, freshTarget, start, type Target, tempDir, track } from './fixtures';
 
 // Real processes: each start compiles main.ts and opens a database.
 const PROCESS_TEST_MS = 180_000;
@@ -58,6 +58,20 @@ describe.each(databaseKinds())('a start-up whose PORT is in use, on %s', (kind) 
           await sql.end({ timeout: 5 });
         }
       }
+    },
+    PROCESS_TEST_MS,
+  );
+});
+
+describe('a start-up on a given PORT that is free', () => {
+  it(
+    'holds the port while it starts, then serves on it',
+    async () => {
+      const free = await portInUse();
+      await new Promise((resolve) => free.server.close(resolve));
+      const service = await start({ PORT: String(free.port), DATA_DIR: tempDir() });
+      expect(service.port).toBe(free.port);
+      expect((await fetch(`http://127.0.0.1:${free.port}/health`)).status).toBe(200);
     },
     PROCESS_TEST_MS,
   );
