@@ -4,8 +4,10 @@ import { createGatehouseClient, logIn, logOut } from '../../examples/apollo-clie
 import { MeDocument } from '../../examples/apollo-client/documents';
 import { memoryTokenStore } from '../../examples/apollo-client/token-store';
 import { databaseKinds } from '../support/databases';
+import { LOGIN, LOGOUT_ALL, REFRESH, REGISTER } from '../support/documents';
 import { FakeClock } from '../support/fake-clock';
-import { type HttpTestServer, LOGIN, newAccount, parseLogLines, payloadOf, REFRESH, REGISTER, startTestServer } from '../support/http-server';
+import { type HttpTestServer, parseLogLines, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 const ACCESS_TOKEN_TTL_MS = 2_000;
 
@@ -92,7 +94,7 @@ describe.each(databaseKinds())('the Apollo Client example against a server on %s
   it('logs out with REFRESH_TOKEN_INVALID when its session was ended from another device', async () => {
     const { me, tokens, logouts, account } = await loggedIn();
     const elsewhere = payloadOf(await server.graphql(LOGIN, { variables: { input: { username: account.username, password: account.password } } }), 'login');
-    await server.graphql('mutation LogoutAll { logoutAll }', { token: elsewhere.accessToken });
+    expect((await server.graphql(LOGOUT_ALL, { token: elsewhere.accessToken })).body).toEqual({ data: { logoutAll: true } });
 
     const settled = await Promise.allSettled([me()]);
 

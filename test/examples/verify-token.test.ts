@@ -1,12 +1,14 @@
 import jwt from 'jsonwebtoken';
 import { createAccessTokenVerifier } from '../../examples/verify-token';
-import { type HttpTestServer, newAccount, payloadOf, REGISTER, startTestServer, type TokenPair } from '../support/http-server';
+import { type AuthPayload, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { TEST_SECRET } from '../support/test-app';
 
 // Verification involves no database: one kind is enough.
 describe('verifying access tokens in another service (examples/verify-token.ts)', () => {
   let server: HttpTestServer;
-  let issued: TokenPair;
+  let issued: AuthPayload;
   const verify = createAccessTokenVerifier({ secret: TEST_SECRET, issuer: 'gatehouse', audience: 'gatehouse' });
 
   beforeAll(async () => {

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { databaseKinds } from '../support/databases';
-import { createTestApp, type GraphQLResult, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import { type GraphQLResult, SET_USER_DISABLED, SET_USER_ROLE, USERS_TOTAL } from '../support/documents';
 import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refresh, refreshOutcome } from '../support/operations';
-
-const SET_ROLE = 'mutation($id: ID!, $role: Role!) { setUserRole(userId: $id, role: $role) { id role disabled } }';
-const SET_DISABLED = 'mutation($id: ID!, $disabled: Boolean!) { setUserDisabled(userId: $id, disabled: $disabled) { id disabled } }';
+import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
 describe.each(databaseKinds())('setUserRole and setUserDisabled on %s', (kind) => {
   let t: TestApp;
@@ -13,9 +11,9 @@ describe.each(databaseKinds())('setUserRole and setUserDisabled on %s', (kind) =
   });
   afterAll(() => t.close());
 
-  const setRole = (id: string, role: string, token: string): Promise<GraphQLResult> => t.execute(SET_ROLE, { token, variables: { id, role } });
-  const setDisabled = (id: string, disabled: boolean, token: string): Promise<GraphQLResult> =>
-    t.execute(SET_DISABLED, { token, variables: { id, disabled } });
+  const setRole = (userId: string, role: string, token: string): Promise<GraphQLResult> => t.execute(SET_USER_ROLE, { token, variables: { userId, role } });
+  const setDisabled = (userId: string, disabled: boolean, token: string): Promise<GraphQLResult> =>
+    t.execute(SET_USER_DISABLED, { token, variables: { userId, disabled } });
 
   it('changes the role and returns the user as the ADMIN sees it', async () => {
     const [admin, user] = [await registerAdmin(t), await registerUser(t)];
@@ -47,7 +45,7 @@ describe.each(databaseKinds())('setUserRole and setUserDisabled on %s', (kind) =
     expect(await accessOutcome(t, demoted.accessToken)).toBe('TOKEN_REVOKED');
     const asUser = pairOf(await refresh(t, demoted.refreshToken), 'refresh');
     expect(claimsOf(asUser.accessToken).role).toBe('USER');
-    const result = await t.execute('{ users(first: 1) { totalCount } }', { token: asUser.accessToken });
+    const result = await t.execute(USERS_TOTAL, { token: asUser.accessToken });
     expectOnlyError(result, ['users'], { code: 'FORBIDDEN' });
   });
 

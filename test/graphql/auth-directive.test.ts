@@ -8,8 +8,9 @@ import { createFormatError } from '../../src/graphql/format-error';
 import { ownerOf } from '../../src/graphql/resolvers/user';
 import { readTypeDefs } from '../../src/graphql/schema';
 import { databaseKinds } from '../support/databases';
-import { createTestApp, type GraphQLResult, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import type { GraphQLResult } from '../support/documents';
 import { claimsOf, expectOnlyError } from '../support/operations';
+import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
 /**
  * The served SDL cannot reach a User without a valid token, nor has a field rule laxer than

@@ -1,8 +1,10 @@
 import { databaseKinds } from '../support/databases';
-import { createTestApp, type GraphQLResult, type Registered, registerUser, type TestApp } from '../support/test-app';
+import { CHANGE_PASSWORD, type GraphQLResult, type Registered } from '../support/documents';
 import { accessOutcome, claimsOf, expectOnlyError, login, newSession, outcomeOf, pairOf, refreshOutcome } from '../support/operations';
+import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 
-const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
+/** changePassword reading its payload's user in full, for the test of what that user resolves to. */
+const CHANGE_PASSWORD_AND_READ_USER = `mutation($input: ChangePasswordInput!) {
   changePassword(input: $input) { accessToken refreshToken user { id email sessions { id current } } }
 }`;
 
@@ -39,7 +41,10 @@ describe.each(databaseKinds())('changePassword on %s', (kind) => {
 
   it('returns a working pair for this session, whose payload resolves as the user', async () => {
     const user = await registerUser(t);
-    const result = await changePassword(user, user.password, 'a-brand-new-password');
+    const result = await t.execute(CHANGE_PASSWORD_AND_READ_USER, {
+      token: user.accessToken,
+      variables: { input: { currentPassword: user.password, newPassword: 'a-brand-new-password' } },
+    });
     expect(result.errors).toBeUndefined();
     const payload = result.data?.['changePassword'] as { accessToken: string; refreshToken: string; user: unknown };
     const sessionId = claimsOf(user.accessToken).sid;

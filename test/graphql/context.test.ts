@@ -1,7 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { databaseKinds } from '../support/databases';
-import { createTestApp, type Registered, registerUser, type TestApp } from '../support/test-app';
-import { expectOnlyError, LOGOUT, outcomeOf, refresh } from '../support/operations';
+import { LOGOUT, ME, type Registered } from '../support/documents';
+import { expectOnlyError, outcomeOf, refresh } from '../support/operations';
+import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 
 const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 
@@ -19,7 +20,7 @@ describe.each(databaseKinds())('the Bearer token of a request on %s', (kind) => 
    * request: `login` with the same header still works and its payload resolves as the user.
    */
   async function expectRefusedButLoginWorks(user: Registered, authorization: string | undefined, reason: string) {
-    const guarded = await t.execute('{ me { id } }', { authorization });
+    const guarded = await t.execute(ME, { authorization });
     expect(guarded.data).toEqual({ me: null });
     expectOnlyError(guarded, ['me'], { code: 'UNAUTHENTICATED', reason });
 
@@ -56,7 +57,7 @@ describe.each(databaseKinds())('the Bearer token of a request on %s', (kind) => 
 
   it('accepts the token until its lifetime is over, then fails TOKEN_EXPIRED', async () => {
     const user = await registerUser(t);
-    expect(outcomeOf(await t.execute('{ me { id } }', { token: user.accessToken }))).toBe('OK');
+    expect(outcomeOf(await t.execute(ME, { token: user.accessToken }))).toBe('OK');
     t.clock.advance(ACCESS_TOKEN_TTL_MS + 1000);
     await expectRefusedButLoginWorks(user, `Bearer ${user.accessToken}`, 'TOKEN_EXPIRED');
     // The client that sent its expired token can still refresh with it attached.
@@ -65,7 +66,7 @@ describe.each(databaseKinds())('the Bearer token of a request on %s', (kind) => 
 
   it('fails a guarded field TOKEN_REVOKED once the session has been logged out', async () => {
     const user = await registerUser(t);
-    const logout = await t.execute(LOGOUT, { token: user.accessToken, variables: { token: user.refreshToken } });
+    const logout = await t.execute(LOGOUT, { token: user.accessToken, variables: { refreshToken: user.refreshToken } });
     expect(logout).toEqual({ data: { logout: true } });
     await expectRefusedButLoginWorks(user, `Bearer ${user.accessToken}`, 'TOKEN_REVOKED');
   });

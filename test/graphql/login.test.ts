@@ -1,6 +1,6 @@
 import { databaseKinds, uniqueName } from '../support/databases';
-import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 import { accessOutcome, claimsOf, expectOnlyError, login, outcomeOf, pairOf } from '../support/operations';
+import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 
 describe.each(databaseKinds())('login on %s', (kind) => {
   let t: TestApp;
@@ -62,11 +62,11 @@ describe.each(databaseKinds())('login on %s', (kind) => {
     // One login per request (test/security/ shows more are refused), so the second payload is a refresh.
     const [first, second] = [await registerUser(t), await registerUser(t)];
     const result = await t.execute(
-      `mutation($a: LoginInput!, $b: String!) {
-        a: login(input: $a) { user { id email } }
-        b: refresh(refreshToken: $b) { user { id email } }
+      `mutation($input: LoginInput!, $refreshToken: String!) {
+        a: login(input: $input) { user { id email } }
+        b: refresh(refreshToken: $refreshToken) { user { id email } }
       }`,
-      { variables: { a: { username: first.username, password: first.password }, b: second.refreshToken } },
+      { variables: { input: { username: first.username, password: first.password }, refreshToken: second.refreshToken } },
     );
     expect(result).toEqual({ data: { a: { user: { id: first.id, email: first.email } }, b: { user: { id: second.id, email: second.email } } } });
   });

@@ -1,6 +1,7 @@
 import { databaseKinds } from '../support/databases';
+import { LOGOUT, LOGOUT_ALL } from '../support/documents';
+import { accessOutcome, expectOnlyError, login, newSession, outcomeOf, refreshOutcome } from '../support/operations';
 import { createTestApp, registerUser, type TestApp } from '../support/test-app';
-import { accessOutcome, expectOnlyError, login, LOGOUT, newSession, outcomeOf, refreshOutcome } from '../support/operations';
 
 describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
   let t: TestApp;
@@ -10,7 +11,7 @@ describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
   afterAll(() => t.close());
 
   const logout = (refreshToken: string | undefined, accessToken?: string) =>
-    t.execute(LOGOUT, { token: accessToken, variables: { token: refreshToken } });
+    t.execute(LOGOUT, { token: accessToken, variables: { refreshToken } });
 
   it("ends the refresh token's session and revokes the access token presented", async () => {
     const user = await registerUser(t);
@@ -36,7 +37,7 @@ describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
   it("leaves the user's other sessions alone", async () => {
     const user = await registerUser(t);
     const other = await newSession(t, user);
-    await logout(user.refreshToken, user.accessToken);
+    expect(await logout(user.refreshToken, user.accessToken)).toEqual({ data: { logout: true } });
     expect(await accessOutcome(t, other.accessToken)).toBe('OK');
     expect(await refreshOutcome(t, other.refreshToken)).toBe('OK');
   });
@@ -53,7 +54,7 @@ describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
   it('logoutAll ends every session and access token of the caller, and no one else’s', async () => {
     const [user, bystander] = [await registerUser(t), await registerUser(t)];
     const second = await newSession(t, user);
-    const result = await t.execute('mutation { logoutAll }', { token: user.accessToken });
+    const result = await t.execute(LOGOUT_ALL, { token: user.accessToken });
     expect(result).toEqual({ data: { logoutAll: true } });
 
     for (const pair of [user, second]) {
@@ -66,14 +67,14 @@ describe.each(databaseKinds())('logout and logoutAll on %s', (kind) => {
 
   it('logoutAll does not stop tokens issued after it, even in the same second', async () => {
     const user = await registerUser(t);
-    await t.execute('mutation { logoutAll }', { token: user.accessToken });
+    expect(await t.execute(LOGOUT_ALL, { token: user.accessToken })).toEqual({ data: { logoutAll: true } });
     const fresh = await newSession(t, user);
     expect(await accessOutcome(t, fresh.accessToken)).toBe('OK');
     expect(await refreshOutcome(t, fresh.refreshToken)).toBe('OK');
   });
 
   it('logoutAll needs a valid access token', async () => {
-    const result = await t.execute('mutation { logoutAll }');
+    const result = await t.execute(LOGOUT_ALL);
     expect(result.data).toBeNull();
     expectOnlyError(result, ['logoutAll'], { code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
     // The same anonymous client can still log in.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema';
 import { databaseKinds } from '../support/databases';
+import { ME, USER } from '../support/documents';
 import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 
 describe.each(databaseKinds())('me and user(id) on %s', (kind) => {
@@ -23,12 +24,12 @@ describe.each(databaseKinds())('me and user(id) on %s', (kind) => {
     const user = await registerUser(t);
     // The API cannot delete an account; only the database can.
     await t.app.database.db.delete(users).where(eq(users.id, user.id));
-    expect(await t.execute('{ me { id } }', { token: user.accessToken })).toEqual({ data: { me: null } });
+    expect(await t.execute(ME, { token: user.accessToken })).toEqual({ data: { me: null } });
   });
 
   it('finds another user by id', async () => {
     const [user, other] = [await registerUser(t), await registerUser(t)];
-    const result = await t.execute('query($id: ID!) { user(id: $id) { id username role } }', { token: user.accessToken, variables: { id: other.id } });
+    const result = await t.execute(USER, { token: user.accessToken, variables: { id: other.id } });
     expect(result).toEqual({ data: { user: { id: other.id, username: other.username, role: 'USER' } } });
   });
 
@@ -37,7 +38,7 @@ describe.each(databaseKinds())('me and user(id) on %s', (kind) => {
     ['an id that is not a UUID', 'not-an-id'],
   ])('answers user(id) with null for %s', async (_, id) => {
     const user = await registerUser(t);
-    expect(await t.execute('query($id: ID!) { user(id: $id) { id } }', { token: user.accessToken, variables: { id } })).toEqual({
+    expect(await t.execute(USER, { token: user.accessToken, variables: { id } })).toEqual({
       data: { user: null },
     });
   });

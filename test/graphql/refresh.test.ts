@@ -1,6 +1,6 @@
 import { databaseKinds } from '../support/databases';
-import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 import { accessOutcome, claimsOf, expectOnlyError, outcomeOf, pairOf, refresh, refreshOutcome } from '../support/operations';
+import { createTestApp, registerUser, type TestApp } from '../support/test-app';
 
 // Short enough to outlive by moving the fake clock, long enough that no other test notices.
 const REFRESH_TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -14,8 +14,8 @@ describe.each(databaseKinds())('refresh on %s', (kind) => {
 
   it('rotates: a new pair in the same session, and no second session', async () => {
     const user = await registerUser(t);
-    const result = await t.execute('mutation($token: String!) { refresh(refreshToken: $token) { accessToken refreshToken user { id email sessions { id current } } } }', {
-      variables: { token: user.refreshToken },
+    const result = await t.execute('mutation($refreshToken: String!) { refresh(refreshToken: $refreshToken) { accessToken refreshToken user { id email sessions { id current } } } }', {
+      variables: { refreshToken: user.refreshToken },
     });
     expect(result.errors).toBeUndefined();
     const payload = result.data?.['refresh'] as { accessToken: string; refreshToken: string; user: unknown };

@@ -1,8 +1,10 @@
 import { databaseKinds, uniqueName } from '../support/databases';
-import { createTestApp, freshIp, type GraphQLResult, registerUser, type TestApp } from '../support/test-app';
+import type { GraphQLResult } from '../support/documents';
 import { expectOnlyError, login, outcomeOf } from '../support/operations';
+import { createTestApp, freshIp, registerUser, type TestApp } from '../support/test-app';
 
-const REGISTER = `mutation($input: RegisterInput!) {
+/** register reading its payload's user in full: whose the payload is, and that its session is the current one. */
+const REGISTER_AND_READ_USER = `mutation($input: RegisterInput!) {
   register(input: $input) { accessToken user { id username email role sessions { current } } }
 }`;
 
@@ -20,7 +22,7 @@ describe.each(databaseKinds())('register on %s', (kind) => {
 
   // Each from an IP of its own: these tests are not about the per-IP limit (test/security/ is).
   function register(input: { username: string; email: string; password: string }, token?: string): Promise<GraphQLResult> {
-    return t.execute(REGISTER, { variables: { input }, token, ip: freshIp() });
+    return t.execute(REGISTER_AND_READ_USER, { variables: { input }, token, ip: freshIp() });
   }
 
   it.each([

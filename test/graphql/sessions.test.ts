@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { sessions as sessionsTable } from '../../src/db/schema';
 import { databaseKinds } from '../support/databases';
+import { MY_SESSIONS, REVOKE_SESSION } from '../support/documents';
+import { accessOutcome, claimsOf, expectOnlyError, newSession, pairOf, refresh, refreshOutcome } from '../support/operations';
 import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
-import { accessOutcome, claimsOf, expectOnlyError, newSession, pairOf, refresh, refreshOutcome } from '../support/operations';
-
-const MY_SESSIONS = '{ me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }';
-const REVOKE = 'mutation($id: ID!) { revokeSession(id: $id) }';
 
 const sidOf = (accessToken: string) => claimsOf(accessToken).sid;
 
@@ -24,7 +22,7 @@ describe.each(databaseKinds())('sessions and revokeSession on %s', (kind) => {
     return (result.data?.['me'] as { sessions: Record<string, unknown>[] }).sessions;
   }
 
-  const revoke = (id: string, accessToken: string) => t.execute(REVOKE, { token: accessToken, variables: { id } });
+  const revoke = (id: string, accessToken: string) => t.execute(REVOKE_SESSION, { token: accessToken, variables: { id } });
 
   it('lists live sessions newest first, with where and when they were opened, the caller’s marked current', async () => {
     const user = await registerUser(t);

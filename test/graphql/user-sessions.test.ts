@@ -1,9 +1,9 @@
 import { databaseKinds, openTestDatabase } from '../support/databases';
-import { createTestApp, registerAdmin, registerUser, type Registered, type TestApp } from '../support/test-app';
+import { MY_SESSIONS, type Registered } from '../support/documents';
 import { newSession } from '../support/operations';
+import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
 const USERS_WITH_SESSIONS = '{ users(first: 100) { edges { node { id sessions { id } } } } }';
-const MY_SESSIONS = '{ me { sessions { id } } }';
 
 /** `sessions` on a page of users: each user's own, in one query for the whole page. */
 describe.each(databaseKinds())('User.sessions on %s', (kind) => {

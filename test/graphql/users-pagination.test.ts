@@ -1,6 +1,7 @@
 import { databaseKinds } from '../support/databases';
-import { createTestApp, type GraphQLResult, type Registered, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import type { GraphQLResult, Registered } from '../support/documents';
 import { expectOnlyError } from '../support/operations';
+import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
 const USERS = `query($first: Int, $after: String) {
   users(first: $first, after: $after) {

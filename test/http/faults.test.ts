@@ -6,14 +6,14 @@ import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import { listenPostgres } from '../../src/db/listen';
 import { createLogger } from '../../src/observability/logger';
 import { type RunningServer, startHttpServer } from '../../src/http/server';
-import { databaseKinds } from '../support/databases';
-import { type HttpResult, LOGIN, ME, newAccount, payloadOf, postGraphQL, REGISTER, type TokenPair } from '../support/http-server';
+import { describeOnPostgres } from '../support/databases';
+import { type HttpResult, LOGIN, ME, REGISTER, type TokenPair } from '../support/documents';
+import { payloadOf, postGraphQL } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { createScratchDatabase, POSTGRES_ADMIN_URL } from '../support/postgres';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { TEST_SECRET } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
-
-const onPostgres = databaseKinds().includes('postgres') ? describe : describe.skip;
 
 /** Generous: after a long cut the listener retries every 2 s, and a slow machine adds to that. */
 const RECOVERY_MS = 20_000;
@@ -30,7 +30,7 @@ const OUTAGE_MS = 4_000;
  * rejection (a listener added in the test sandbox never hears them), so a rejection a fault
  * provokes anywhere in the service fails the test that provoked it.
  */
-onPostgres('with the network to PostgreSQL cut, then restored', () => {
+describeOnPostgres('with the network to PostgreSQL cut, then restored', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let proxy: TcpProxy;
   let database: DatabaseHandle;
@@ -166,7 +166,7 @@ onPostgres('with the network to PostgreSQL cut, then restored', () => {
 });
 
 /** The listener on its own, so that the proxy sees its reconnection attempts and nothing else's. */
-onPostgres('the revocation listener after a long outage', () => {
+describeOnPostgres('the revocation listener after a long outage', () => {
   it('listens again within seconds of the database coming back, however many attempts failed', async () => {
     const proxy = await startTcpProxy(Number(new URL(POSTGRES_ADMIN_URL).port || 5432));
     const url = new URL(POSTGRES_ADMIN_URL);

@@ -5,7 +5,8 @@ import { loadConfig } from '../../src/config/config';
 import { databaseTarget } from '../../src/config/database-target';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import type { DatabaseKind } from '../support/databases';
-import { type HttpResult, LOGIN, payloadOf, postGraphQL } from '../support/http-server';
+import { type HttpResult, LOGIN, USERS_TOTAL } from '../support/documents';
+import { payloadOf, postGraphQL } from '../support/http-server';
 import { createScratchDatabase } from '../support/postgres';
 import { type RunningService, type ServiceProcess, startService } from '../support/process';
 import { waitFor } from '../support/wait-for';
@@ -71,8 +72,6 @@ export async function freshTarget(kind: DatabaseKind): Promise<Target> {
     },
   };
 }
-
-export const USERS_TOTAL = `query Users { users { totalCount } }`;
 
 /** Logs in at `graphqlUrl` and asks the ADMIN-only `users` with the token it got. */
 export async function loginAndListUsers(graphqlUrl: string, username: string, password: string): Promise<HttpResult> {

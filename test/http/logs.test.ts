@@ -1,16 +1,7 @@
 import { databaseKinds } from '../support/databases';
-import {
-  type HttpTestServer,
-  LOGIN,
-  LOGOUT,
-  ME,
-  newAccount,
-  parseLogLines,
-  payloadOf,
-  REFRESH,
-  REGISTER,
-  startTestServer,
-} from '../support/http-server';
+import { LOGIN, LOGOUT, ME, REFRESH, REGISTER } from '../support/documents';
+import { type HttpTestServer, parseLogLines, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { TEST_SECRET } from '../support/test-app';
 
 describe.each(databaseKinds())('request logs on %s', (kind) => {

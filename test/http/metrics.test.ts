@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseKinds } from '../support/databases';
-import { type HttpTestServer, LOGIN, LOGOUT, ME, newAccount, payloadOf, REFRESH, REGISTER, startTestServer } from '../support/http-server';
+import { LOGIN, LOGOUT, ME, REFRESH, REGISTER, USERS_TOTAL } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
 import { cleanUp, start, tempDir } from './fixtures';
+import { newAccount } from '../support/operations';
 
 /** The metric names the README's "Metrics" section promises. */
 function readmeMetricNames(): string[] {
@@ -79,7 +81,7 @@ describe.each(databaseKinds())('GET /metrics on %s', (kind) => {
     const growth = await growthDuring(series, async () => {
       await server.graphql(ME);
       await server.graphql(ME, { token: 'not-a-jwt' });
-      await server.graphql('query Users { users { totalCount } }', { token: accessToken });
+      await server.graphql(USERS_TOTAL, { token: accessToken });
       expect((await server.graphql(ME, { token: accessToken })).body.errors).toBeUndefined();
     });
     expect(Object.values(growth)).toEqual([1, 1, 1]);

@@ -1,14 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { databaseKinds } from '../support/databases';
-import { LOGIN, ME, newAccount, payloadOf, postGraphQL, REFRESH, REGISTER } from '../support/http-server';
+import { describeOnPostgres } from '../support/databases';
+import { LOGIN, ME, REFRESH, REGISTER } from '../support/documents';
+import { payloadOf, postGraphQL } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { type RunningService, spawnService } from '../support/process';
 import { cleanUp, exitOf, freshTarget, start, type Target, tempDir, track } from './fixtures';
 
 // Real processes: each start compiles main.ts and opens a database, so these tests get room.
 const PROCESS_TEST_MS = 180_000;
-const onPostgres = databaseKinds().includes('postgres') ? describe : describe.skip;
 
 afterAll(cleanUp);
 
@@ -51,7 +52,7 @@ describe('the service on the embedded database', () => {
   );
 });
 
-onPostgres('the service on PostgreSQL (DATABASE_URL)', () => {
+describeOnPostgres('the service on PostgreSQL (DATABASE_URL)', () => {
   let target: Target;
   beforeAll(async () => {
     target = await freshTarget('postgres');

@@ -1,5 +1,7 @@
 import { databaseKinds } from '../support/databases';
-import { type HttpTestServer, LOGIN, newAccount, REGISTER, startTestServer } from '../support/http-server';
+import { LOGIN, REGISTER } from '../support/documents';
+import { type HttpTestServer, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 describe.each(databaseKinds())('in production on %s', (kind) => {
   let server: HttpTestServer;

@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOGIN, newAccount, payloadOf, postGraphQL, REGISTER } from '../support/http-server';
+import { type GraphQLResult, LOGIN, REGISTER } from '../support/documents';
+import { payloadOf, postGraphQL } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { connectionRefused, type RunningService, startService } from '../support/process';
-import type { GraphQLResult } from '../support/test-app';
+
 import { waitFor } from '../support/wait-for';
 
 const START_MS = 45_000;

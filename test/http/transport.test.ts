@@ -1,15 +1,7 @@
 import { databaseKinds } from '../support/databases';
-import {
-  type HttpTestServer,
-  LOGIN,
-  LOGOUT,
-  ME,
-  newAccount,
-  payloadOf,
-  REFRESH,
-  REGISTER,
-  startTestServer,
-} from '../support/http-server';
+import { LOGIN, LOGOUT, ME, REFRESH, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 // Every test here registers at most two users: the server's database is shared by the file,
 // and `register` is limited per IP (all requests come from 127.0.0.1).
@@ -49,12 +41,13 @@ describe.each(databaseKinds())('GraphQL over HTTP on %s', (kind) => {
   });
 
   it('answers a query sent as GET with the Bearer header', async () => {
-    const { accessToken, user } = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount() } }), 'register');
-    const url = `${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`;
+    const account = newAccount();
+    const { accessToken, user } = payloadOf(await server.graphql(REGISTER, { variables: { input: account } }), 'register');
+    const url = `${server.graphqlUrl}?query=${encodeURIComponent(ME)}`;
     // Apollo's CSRF prevention only runs a GET that carries a header no simple (form) request can.
     const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}`, 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { me: { id: user.id } } });
+    expect(await response.json()).toEqual({ data: { me: { id: user.id, username: account.username } } });
 
     const withoutPreflight = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(withoutPreflight.status).toBe(400);
@@ -62,13 +55,13 @@ describe.each(databaseKinds())('GraphQL over HTTP on %s', (kind) => {
 
   it('sends no ETag: an answer depends on who asks, and hashing it cost CPU on every request', async () => {
     const { accessToken } = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount() } }), 'register');
-    const get = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`, {
+    const get = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent(ME)}`, {
       headers: { authorization: `Bearer ${accessToken}`, 'apollo-require-preflight': 'true' },
     });
     const post = await fetch(server.graphqlUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ me { id } }' }),
+      body: JSON.stringify({ query: ME }),
     });
     expect([get.status, post.status]).toEqual([200, 200]);
     expect([get.headers.get('etag'), post.headers.get('etag')]).toEqual([null, null]);

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema';
 import { databaseKinds } from '../support/databases';
-import { type HttpTestServer, LOGIN, newAccount, parseLogLines, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { LOGIN, REGISTER } from '../support/documents';
+import { type HttpTestServer, parseLogLines, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 /** pino's number for `error`: a line at this level or above pages someone. */
 const ERROR_LEVEL = 50;

@@ -1,6 +1,8 @@
 import { DEFAULT_LIMITS, type LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import { databaseKinds, uniqueName } from '../support/databases';
-import { type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { LOGIN, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 const ROUNDS = 25;
 

@@ -1,6 +1,8 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { databaseKinds } from '../support/databases';
-import { type HttpTestServer, LOGIN, ME, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { LOGIN, ME, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { TEST_SECRET } from '../support/test-app';
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -70,7 +72,7 @@ describe.each(databaseKinds())('forged access tokens over HTTP on %s', (kind) =>
     const me = await server.graphql(ME, { token });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ data: { me: null }, errors: [{ path: ['me'], extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' } }] });
-    // The contract: a bad Bearer never fails a request whole; login still works beside it.
+    // A bad Bearer fails the guarded field alone, never the request: login still works beside it.
     const login = await server.graphql(LOGIN, { token, variables: { input: { username: account.username, password: account.password } } });
     expect(login.body.errors).toBeUndefined();
   });

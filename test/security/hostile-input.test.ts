@@ -1,9 +1,10 @@
 import { BcryptPool } from '../../src/auth/passwords/bcrypt-pool';
 import { databaseKinds, uniqueName } from '../support/databases';
-import { type HttpResult, type HttpTestServer, LOGIN, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { CHANGE_PASSWORD, type HttpResult, LOGIN, REGISTER, REVOKE_SESSION } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 import { freshIp } from '../support/test-app';
 
-const CHANGE_PASSWORD = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken } }';
 const BODY_LIMIT = 100_000;
 
 /** A string of `x` that makes the JSON body of `query` with `variables(filler)` exactly `bytes` long. */
@@ -150,7 +151,7 @@ describe.each(databaseKinds())('hostile input on %s', (kind) => {
 
   it('answers an id that is no id (quotes, SQL, NUL) as one that names nothing, never as a database error', async () => {
     const user = payloadOf(await register(newAccount('ids')), 'register');
-    const result = await post('mutation($id: ID!) { revokeSession(id: $id) }', { id: "1' OR '1'='1\u0000" }, user.accessToken);
+    const result = await post(REVOKE_SESSION, { id: "1' OR '1'='1\u0000" }, user.accessToken);
     expect(result.body).toEqual({ data: { revokeSession: false } });
   });
 });

@@ -1,6 +1,8 @@
 import { getIntrospectionQuery } from 'graphql';
 import { databaseKinds } from '../support/databases';
-import { type HttpResult, type HttpTestServer, ME, newAccount, payloadOf, REGISTER, startTestServer } from '../support/http-server';
+import { type HttpResult, ME, REGISTER } from '../support/documents';
+import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
+import { newAccount } from '../support/operations';
 
 const repeat = (n: number, piece: (i: number) => string) => Array.from({ length: n }, (_, i) => piece(i)).join(' ');
 const codeOf = (result: HttpResult) => result.body.errors?.[0]?.extensions?.['code'];

@@ -4,9 +4,22 @@ import { createScratchDatabase, POSTGRES_FLAG } from './postgres';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** PGlite always; PostgreSQL too when global-setup found it answering. Use with describe.each. */
+/** Whether global-setup found the PostgreSQL server answering. */
+export function postgresAvailable(): boolean {
+  return process.env[POSTGRES_FLAG] === '1';
+}
+
+/** PGlite always; PostgreSQL too when it answers. Use with describe.each. */
 export function databaseKinds(): DatabaseKind[] {
-  return process.env[POSTGRES_FLAG] === '1' ? ['pglite', 'postgres'] : ['pglite'];
+  return postgresAvailable() ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/**
+ * A describe block for what only a PostgreSQL server has (instances sharing one database, its
+ * network, its own settings); skipped, and reported as skipped, when no server answers.
+ */
+export function describeOnPostgres(name: string, tests: () => void): void {
+  (postgresAvailable() ? describe : describe.skip)(name, tests);
 }
 
 /** A migrated, empty database of the kind: PGlite in memory, or a scratch PostgreSQL database dropped on close. */

@@ -5,13 +5,9 @@ import { loadConfig } from '../../src/config/config';
 import type { DatabaseHandle } from '../../src/db/client';
 import { createLogger } from '../../src/observability/logger';
 import { startHttpServer } from '../../src/http/server';
-import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
-import { type GraphQLResult, TEST_SECRET } from './test-app';
-
-export interface HttpResult {
-  readonly status: number;
-  readonly body: GraphQLResult;
-}
+import { type DatabaseKind, openTestDatabase } from './databases';
+import type { AuthPayload, GraphQLResult, HttpResult } from './documents';
+import { TEST_SECRET } from './test-app';
 
 export interface RequestOptions {
   variables?: Record<string, unknown>;
@@ -27,7 +23,7 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** The server's clock, for a test to expire tokens without waiting (a FakeClock); the real one by default. */
   clock?: Clock;
-  /** The contract's limits by default; a test that is not about them may give roomier ones. */
+  /** The limits the service runs with (DEFAULT_LIMITS) unless given; a test that is not about them may give roomier ones. */
   limits?: LimitSettings;
 }
 
@@ -110,33 +106,9 @@ export function parseLogLines(lines: readonly string[]): Record<string, unknown>
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly user: { readonly id: string };
-}
-
 /** The AuthPayload under `field`, or a thrown error naming what came back instead. */
-export function payloadOf(result: HttpResult, field: string): TokenPair {
-  const payload = result.body.data?.[field] as TokenPair | undefined;
+export function payloadOf(result: HttpResult, field: string): AuthPayload {
+  const payload = result.body.data?.[field] as AuthPayload | undefined;
   if (!payload) throw new Error(`${field} failed (HTTP ${result.status}): ${JSON.stringify(result.body.errors)}`);
   return payload;
-}
-
-export const REGISTER = `mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken user { id } }
-}`;
-export const LOGIN = `mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken refreshToken user { id } }
-}`;
-export const REFRESH = `mutation Refresh($refreshToken: String!) {
-  refresh(refreshToken: $refreshToken) { accessToken refreshToken user { id } }
-}`;
-export const LOGOUT = `mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }`;
-export const ME = `query Me { me { id username } }`;
-
-/** Register input for a user no other test has: its password is known, so tests can look for it. */
-export function newAccount(prefix = 'http'): { username: string; email: string; password: string } {
-  const username = uniqueName(prefix);
-  return { username, email: `${username}@example.com`, password: `pw-${username}-long` };
 }

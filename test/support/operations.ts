@@ -1,37 +1,33 @@
 import jwt from 'jsonwebtoken';
-import type { ExecuteOptions, GraphQLResult, Registered, TestApp } from './test-app';
+import { uniqueName } from './databases';
+import { type Account, type AuthPayload, type ErrorPath, type GraphQLResult, LOGIN, ME, REFRESH, type Registered } from './documents';
+import type { ExecuteOptions, TestApp } from './test-app';
 
-/** Operations and checks shared by the GraphQL-tier tests. */
+/** Operations and checks shared by the tests, on the documents of ./documents. */
 
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken: string;
+/** Register input for a user no other test has: its password is known, so tests can log in with it or look for it. */
+export function newAccount(prefix = 'user'): Account {
+  const username = uniqueName(prefix);
+  return { username, email: `${username}@example.com`, password: `pw-${username}-long` };
 }
-
-export type ErrorPath = readonly (string | number)[];
-
-const PAIR = 'accessToken refreshToken user { id }';
-export const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { ${PAIR} } }`;
-export const REFRESH = `mutation Refresh($token: String!) { refresh(refreshToken: $token) { ${PAIR} } }`;
-export const LOGOUT = `mutation Logout($token: String) { logout(refreshToken: $token) }`;
 
 export function login(t: TestApp, username: string, password: string, options: ExecuteOptions = {}): Promise<GraphQLResult> {
   return t.execute(LOGIN, { ...options, variables: { input: { username, password } } });
 }
 
 export function refresh(t: TestApp, refreshToken: string, options: ExecuteOptions = {}): Promise<GraphQLResult> {
-  return t.execute(REFRESH, { ...options, variables: { token: refreshToken } });
+  return t.execute(REFRESH, { ...options, variables: { refreshToken } });
 }
 
-/** The pair a mutation returned under `field`; throws with the errors (failing the test) when there is none. */
-export function pairOf(result: GraphQLResult, field: string): TokenPair {
-  const pair = result.data?.[field] as TokenPair | null | undefined;
+/** The payload a mutation returned under `field`; throws with the errors (failing the test) when there is none. */
+export function pairOf(result: GraphQLResult, field: string): AuthPayload {
+  const pair = result.data?.[field] as AuthPayload | null | undefined;
   if (!pair) throw new Error(`${field} failed: ${JSON.stringify(result.errors)}`);
   return pair;
 }
 
 /** Logs `user` in once more: a session of its own beside the one register opened. */
-export async function newSession(t: TestApp, user: Registered): Promise<TokenPair> {
+export async function newSession(t: TestApp, user: Registered): Promise<AuthPayload> {
   return pairOf(await login(t, user.username, user.password), 'login');
 }
 
@@ -43,7 +39,7 @@ export function outcomeOf(result: GraphQLResult): string {
 
 /** Whether an access token still opens a guarded field: 'OK' or why not. */
 export async function accessOutcome(t: TestApp, accessToken: string): Promise<string> {
-  return outcomeOf(await t.execute('{ me { id } }', { token: accessToken }));
+  return outcomeOf(await t.execute(ME, { token: accessToken }));
 }
 
 /** Whether a refresh token still rotates: 'OK' (and it is spent) or why not. */

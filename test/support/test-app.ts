@@ -7,15 +7,12 @@ import { loadConfig } from '../../src/config/config';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type GraphQLContext } from '../../src/graphql/context';
 import { createLogger } from '../../src/observability/logger';
-import { type DatabaseKind, openTestDatabase, uniqueName } from './databases';
+import { type DatabaseKind, openTestDatabase } from './databases';
+import { type GraphQLResult, REGISTER, type Registered } from './documents';
 import { FakeClock } from './fake-clock';
+import { login, newAccount, pairOf } from './operations';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
-
-export interface GraphQLResult {
-  data?: Record<string, unknown> | null;
-  errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
-}
 
 export interface ExecuteOptions {
   variables?: Record<string, unknown>;
@@ -38,7 +35,7 @@ export interface TestAppOptions {
   /** Run on this database (closed by close()) instead of a fresh one. */
   readonly database?: DatabaseHandle;
   readonly clock?: FakeClock;
-  /** The contract's limits by default; tests of the limits may shorten their durations. */
+  /** The limits the service runs with (DEFAULT_LIMITS) unless given; tests of the limits may shorten their durations. */
   readonly limits?: LimitSettings;
 }
 
@@ -69,17 +66,6 @@ export async function createTestApp(kind: DatabaseKind, env: Record<string, stri
   };
 }
 
-export interface Registered {
-  readonly id: string;
-  readonly username: string;
-  readonly email: string;
-  readonly password: string;
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  /** Where the user registered from. */
-  readonly ip: string;
-}
-
 let ipCounter = Math.floor(Math.random() * 0x20000);
 /**
  * An IPv4 address in 198.18.0.0/15 (set aside for testing) that no recent call returned: a
@@ -90,18 +76,11 @@ export function freshIp(): string {
   return `198.${18 + (ipCounter >> 16)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-const REGISTER = `mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken user { id } }
-}`;
-
 /** Registers a new, unique user through the API, from an IP of its own (`register` is limited per IP). */
 export async function registerUser(t: TestApp, prefix = 'user'): Promise<Registered> {
-  const username = uniqueName(prefix);
-  const input = { username, email: `${username}@example.com`, password: `pw-${username}-long` };
+  const input = newAccount(prefix);
   const ip = freshIp();
-  const result = await t.execute(REGISTER, { variables: { input }, ip });
-  const payload = result.data?.['register'] as { accessToken: string; refreshToken: string; user: { id: string } } | undefined;
-  if (!payload) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
+  const payload = pairOf(await t.execute(REGISTER, { variables: { input }, ip }), 'register');
   return { id: payload.user.id, ...input, ip, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
 }
 
@@ -109,9 +88,6 @@ export async function registerUser(t: TestApp, prefix = 'user'): Promise<Registe
 export async function registerAdmin(t: TestApp): Promise<Registered> {
   const user = await registerUser(t, 'admin');
   await t.app.services.users.setRole(user.id, 'ADMIN');
-  const login = await t.execute(`mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`, {
-    variables: { input: { username: user.username, password: user.password } },
-  });
-  const payload = login.data?.['login'] as { accessToken: string; refreshToken: string };
+  const payload = pairOf(await login(t, user.username, user.password), 'login');
   return { ...user, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
 }

@@ -1,0 +1,78 @@
+/**
+ * The GraphQL documents the tests send, and the shapes of what comes back. Each operation is named
+ * as a client would name it (logs and metrics report that name), and each variable after the
+ * argument it fills. A test about a selection (which fields a payload resolves, which fields a rule
+ * denies) writes that document beside it instead.
+ */
+
+/** What register, login, refresh and changePassword select: the pair, and whose it is. */
+const AUTH_PAYLOAD = 'accessToken refreshToken user { id }';
+
+export const REGISTER = `mutation Register($input: RegisterInput!) {
+  register(input: $input) { ${AUTH_PAYLOAD} }
+}`;
+export const LOGIN = `mutation Login($input: LoginInput!) {
+  login(input: $input) { ${AUTH_PAYLOAD} }
+}`;
+export const REFRESH = `mutation Refresh($refreshToken: String!) {
+  refresh(refreshToken: $refreshToken) { ${AUTH_PAYLOAD} }
+}`;
+export const LOGOUT = `mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }`;
+export const LOGOUT_ALL = `mutation LogoutAll { logoutAll }`;
+export const CHANGE_PASSWORD = `mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) { ${AUTH_PAYLOAD} }
+}`;
+export const REVOKE_SESSION = `mutation RevokeSession($id: ID!) { revokeSession(id: $id) }`;
+export const SET_USER_ROLE = `mutation SetUserRole($userId: ID!, $role: Role!) {
+  setUserRole(userId: $userId, role: $role) { id role disabled }
+}`;
+export const SET_USER_DISABLED = `mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {
+  setUserDisabled(userId: $userId, disabled: $disabled) { id disabled }
+}`;
+
+export const ME = `query Me { me { id username } }`;
+export const MY_SESSIONS = `query MySessions { me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }`;
+export const USER = `query User($id: ID!) { user(id: $id) { id username role } }`;
+/** ADMIN only: what a test asks to see whether a token carries the ADMIN role. */
+export const USERS_TOTAL = `query Users { users { totalCount } }`;
+
+/** An answer as executeOperation gives it, or as the body of an HTTP response. */
+export interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly { message: string; path?: ErrorPath; extensions?: Record<string, unknown> }[];
+}
+
+/** An answer over HTTP: its status and its body. */
+export interface HttpResult {
+  readonly status: number;
+  readonly body: GraphQLResult;
+}
+
+export type ErrorPath = readonly (string | number)[];
+
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/** What register, login, refresh and changePassword answer, as AUTH_PAYLOAD selects it. */
+export interface AuthPayload extends TokenPair {
+  readonly user: { readonly id: string };
+}
+
+/**
+ * RegisterInput, with a password the test knows, to log in with or to look for in logs. A type
+ * rather than an interface, so that it passes as GraphQL variables (a Record<string, unknown>).
+ */
+export type Account = {
+  readonly username: string;
+  readonly email: string;
+  readonly password: string;
+};
+
+/** A user registered through the API, with the pair register gave it. */
+export interface Registered extends Account, TokenPair {
+  readonly id: string;
+  /** Where the user registered from. */
+  readonly ip: string;
+}
