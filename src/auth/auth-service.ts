@@ -81,9 +81,10 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(loginSchema, input);
       const user = await store.users.findByLogin(valid.username);
-      // Counted per account, so that its username and its email share one count.
-      const attempt = await limits.beginLogin(user ? `user:${user.id}` : `login:${valid.username.toLowerCase()}`, client.ip);
-      const matches = await passwords.verify(valid.password, user?.passwordHash);
+      // Counted for the name typed and for its account (attempt-limiter.ts says why both).
+      const attempt = await limits.beginLogin(valid.username, user && { id: user.id, names: [user.username, user.email] }, client.ip);
+      // An account with no guess left from this IP is compared against no hash: a wrong password, in the same time.
+      const matches = await passwords.verify(valid.password, attempt.mayCheckPassword ? user?.passwordHash : undefined);
       if (!user || !matches) {
         await attempt.failed();
         throw new AuthError('BAD_CREDENTIALS');
@@ -138,7 +139,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
       const current = validate(presentedPasswordSchema, input.currentPassword, 'currentPassword');
       const user = await store.users.findById(caller.userId);
-      const attempt = await limits.beginLogin(`user:${caller.userId}`, client.ip);
+      const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
         await attempt.failed();
         throw new InputError('currentPassword', 'The current password is wrong.');

@@ -62,6 +62,19 @@ describe.each(databaseKinds())('brute force over HTTP on %s', (kind) => {
     expect(codeOf(await loginFrom(ip, account.username, account.password))).toBe('OK');
   });
 
+  it("answers a wrong password for an account's email the same whether its username is blocked from that IP or not", async () => {
+    const [bob, alice] = [await newUser(), await newUser()];
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) expect(codeOf(await loginFrom(ip, bob.username, 'a-wrong-password'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await loginFrom(ip, bob.username, 'a-wrong-password'))).toBe('RATE_LIMITED');
+    const compare = jest.spyOn(BcryptPool.prototype, 'compare');
+    const [bobs, alices] = [await loginFrom(ip, bob.email, 'a-wrong-password'), await loginFrom(ip, alice.email, 'a-wrong-password')];
+    expect(alices.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' });
+    expect(bobs.body).toEqual(alices.body);
+    // The same work too: each answer waited for one bcrypt comparison.
+    expect(compare).toHaveBeenCalledTimes(2);
+  });
+
   it('gives an account 5 guesses from one IP whichever of its names they use, also in parallel', async () => {
     const account = await newUser();
     const [row] = await server.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.username, account.username));

@@ -112,13 +112,37 @@ onRedis('limits in Redis, shared by two instances on two databases', () => {
     expect(outcomeOf(await login(a, user.username, user.password, { ip }))).toBe('OK');
   });
 
+  it("answers a wrong password for an account's email the same whether its username is blocked from that IP or not", async () => {
+    const [bob, alice] = [await registerUser(a), await registerUser(a)];
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++) await login(a, bob.username, 'a-wrong-password', { ip });
+    expect(outcomeOf(await login(a, bob.username, 'a-wrong-password', { ip }))).toBe('RATE_LIMITED');
+    const [bobs, alices] = [await login(a, bob.email, 'a-wrong-password', { ip }), await login(a, alice.email, 'a-wrong-password', { ip })];
+    expect(outcomeOf(alices)).toBe('BAD_CREDENTIALS');
+    expect(bobs).toEqual(alices);
+  });
+
   it('leaves every key with an expiry, so Redis forgets them by itself', async () => {
     const name = uniqueName('redis');
     const ip = freshIp();
     await login(a, name, 'a-wrong-password', { ip });
-    const ttls = await Promise.all([`login_account_ip:login:${name}|${ip}`, `login_ip:${ip}`].map((key) => redis.pttl(key)));
-    expect(ttls[0]).toBeGreaterThan(89 * 86_400_000);
-    expect(ttls[1]).toBeGreaterThan(86_400_000 - 60_000);
+    const keys = (await redis.keys(`*${ip}*`)).sort();
+    // Per name, per account (a name no account has stands for one), per IP, and each one's attempts in flight.
+    expect(keys.map((key) => key.replace(/\|\d+$/, '|<slot>'))).toEqual(
+      [
+        `login_account_ip:name:${name}|${ip}`,
+        `login_account_ip_in_flight:name:${name}|${ip}|<slot>`,
+        `login_ip:${ip}`,
+        `login_ip_in_flight:${ip}|<slot>`,
+        `login_name_ip:${name}|${ip}`,
+        `login_name_ip_in_flight:${name}|${ip}|<slot>`,
+      ].sort(),
+    );
+    const ttls = Object.fromEntries(await Promise.all(keys.map(async (key) => [key.split(':')[0], await redis.pttl(key)] as const)));
+    expect(ttls['login_name_ip']).toBeGreaterThan(89 * 86_400_000);
+    expect(ttls['login_account_ip']).toBeGreaterThan(89 * 86_400_000);
+    expect(ttls['login_ip']).toBeGreaterThan(86_400_000 - 60_000);
+    for (const flights of ['login_name_ip_in_flight', 'login_account_ip_in_flight', 'login_ip_in_flight']) expect(ttls[flights]).toBeGreaterThan(170_000);
   });
 });
 

@@ -165,6 +165,22 @@ export function createAttemptGate({ counter, flights, rule, clock, onSuccess }: 
   };
 }
 
+/**
+ * Enters every gate at once (one round trip): admitted only by all. When some refuse, the others
+ * take their points back (the attempt is not evaluated: no failure of theirs), and the answer is
+ * the longest wait among the refusals.
+ */
+export async function enterAll(entries: readonly (readonly [AttemptGate, string])[]): Promise<AdmittedEntry[]> {
+  const entered = await Promise.allSettled(entries.map(([gate, key]) => gate.enter(key)));
+  const ok = entered.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const admitted = ok.filter((entry): entry is AdmittedEntry => entry.admitted);
+  const storeFailure = entered.find((result) => result.status === 'rejected');
+  if (storeFailure === undefined && admitted.length === entries.length) return admitted;
+  const refusals = await Promise.all(ok.map((entry) => (entry.admitted ? entry.withdraw().then(() => undefined) : entry.refusal())));
+  if (storeFailure !== undefined) throw storeFailure.reason;
+  throw refusals.reduce((longest, error) => (error && (!longest || error.retryAfterSeconds > longest.retryAfterSeconds) ? error : longest));
+}
+
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when its store fails. */
 async function take(counter: RateLimiterAbstract, key: string): Promise<{ admitted: boolean; res: RateLimiterRes }> {
   try {

@@ -1,13 +1,13 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../clock';
 import { RateLimitedError } from '../../errors';
-import { type AdmittedEntry, type AttemptGate, type CounterRule, createAttemptGate } from './attempt-gate';
+import { type AdmittedEntry, type AttemptGate, type CounterRule, createAttemptGate, enterAll } from './attempt-gate';
 import type { CounterStore } from './counter-store';
 
 export type { CounterRule } from './attempt-gate';
 
 export interface LimitSettings {
-  /** Consecutive failed logins of one account from one IP. */
+  /** Consecutive failed logins from one IP: counted for the name typed, and for the account it names. */
   readonly loginAccountIp: CounterRule;
   /** Failed logins from one IP, whatever the account. */
   readonly loginIp: CounterRule;
@@ -28,25 +28,35 @@ export const DEFAULT_LIMITS: LimitSettings = Object.freeze({
   registerIp: { points: 10, durationSeconds: HOUR, blockSeconds: 0 },
 });
 
+/** An account, as the limits know it: its id and the names it logs in with (username, email). */
+export interface CountedAccount {
+  readonly id: string;
+  readonly names: readonly string[];
+}
+
 /** A login attempt that has been counted already; say how it ended. */
 export interface LoginAttempt {
+  /**
+   * False when the account has no guess left from this IP: check no password (compare against
+   * none, for the same time) and answer as to a wrong one, then call `failed`.
+   */
+  readonly mayCheckPassword: boolean;
   succeeded(): Promise<void>;
   failed(): Promise<void>;
 }
 
 export interface AttemptLimiter {
   /**
-   * Counts a login attempt for `account` from `ip` before the password is checked, so that
-   * parallel attempts cannot get past the limit between a check and a count, and a blocked
-   * attempt costs no bcrypt. Throws RateLimitedError when the pair or the IP is blocked.
+   * Counts a login attempt with the name typed (`account`: the account it names, if any) from `ip`
+   * before the password is checked, so that parallel attempts cannot get past the limit between a
+   * check and a count, and a refused attempt costs no bcrypt. Throws RateLimitedError when the
+   * name or the IP is refused.
    */
-  beginLogin(account: string, ip: string | undefined): Promise<LoginAttempt>;
+  beginLogin(name: string, account: CountedAccount | undefined, ip: string | undefined): Promise<LoginAttempt>;
+  /** Counts a check of a signed-in account's own password as a login of it; RateLimitedError when it has no guess left. */
+  beginPasswordCheck(account: CountedAccount, ip: string | undefined): Promise<Omit<LoginAttempt, 'mayCheckPassword'>>;
   /** Counts a registration from `ip`; throws RateLimitedError over the limit. */
   countRegistration(ip: string | undefined): Promise<void>;
-}
-
-function counterFor(store: CounterStore, keyPrefix: string, rule: CounterRule): RateLimiterAbstract {
-  return store.counter({ keyPrefix, points: rule.points, duration: rule.durationSeconds, blockDuration: rule.blockSeconds });
 }
 
 // Long enough for the three one-minute slots a gate reads; flights never refuse.
@@ -59,22 +69,6 @@ function gateFor(store: CounterStore, clock: Clock, keyPrefix: string, rule: Cou
   return createAttemptGate({ counter, flights, rule, clock, onSuccess });
 }
 
-/**
- * Enters every gate at once (one round trip): admitted only by all. When some refuse, the others
- * take their points back (the attempt is not evaluated: no failure of theirs), and the answer is
- * the longest wait among the refusals.
- */
-async function enterAll(entries: readonly (readonly [AttemptGate, string])[]): Promise<AdmittedEntry[]> {
-  const entered = await Promise.allSettled(entries.map(([gate, key]) => gate.enter(key)));
-  const ok = entered.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const admitted = ok.filter((entry): entry is AdmittedEntry => entry.admitted);
-  const storeFailure = entered.find((result) => result.status === 'rejected');
-  if (storeFailure === undefined && admitted.length === entries.length) return admitted;
-  const refusals = await Promise.all(ok.map((entry) => (entry.admitted ? entry.withdraw().then(() => undefined) : entry.refusal())));
-  if (storeFailure !== undefined) throw storeFailure.reason;
-  throw refusals.reduce((longest, error) => (error && (!longest || error.retryAfterSeconds > longest.retryAfterSeconds) ? error : longest));
-}
-
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when its store fails. */
 async function take(counter: RateLimiterAbstract, key: string): Promise<void> {
   try {
@@ -85,22 +79,70 @@ async function take(counter: RateLimiterAbstract, key: string): Promise<void> {
   }
 }
 
+// Names match as registered, regardless of ASCII case only (users.ts): counted the same way.
+const nameKey = (name: string) => name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+const settleAll = async (entries: readonly AdmittedEntry[], how: 'failed' | 'succeeded') => void (await Promise.all(entries.map((entry) => entry[how]())));
+
+/**
+ * Login attempts are counted three ways, each from one IP: per name typed, per account, and
+ * overall. Only the name's count and the IP's are ever said: a name's answer depends on what was
+ * tried with that name, never on whether another name belongs to the same account (else blocking
+ * `bob` and trying `bob@example.com` would tell whose address it is). The account's count keeps
+ * an account at 5 checked guesses per block, whichever of its names they use: an account out of
+ * guesses gets its password checked no more, and the attempt is answered, timed and counted as a
+ * wrong password for that name (so a 6th guess through the other name is a failure, even with the
+ * right password). It is taken after the other two, and only by attempts they let in, so that
+ * parallel attempts under one name never fill it past their own limit.
+ */
 export function createAttemptLimiter({ store, settings, clock }: { store: CounterStore; settings: LimitSettings; clock: Clock }): AttemptLimiter {
-  const accountIp = gateFor(store, clock, 'login_account_ip', settings.loginAccountIp, 'reset');
-  const loginIp = gateFor(store, clock, 'login_ip', settings.loginIp, 'refund');
-  const registerIp = counterFor(store, 'register_ip', settings.registerIp);
+  const byName = gateFor(store, clock, 'login_name_ip', settings.loginAccountIp, 'reset');
+  const byAccount = gateFor(store, clock, 'login_account_ip', settings.loginAccountIp, 'reset');
+  const byIp = gateFor(store, clock, 'login_ip', settings.loginIp, 'refund');
+  const registerIp = store.counter({ keyPrefix: 'register_ip', points: settings.registerIp.points, duration: settings.registerIp.durationSeconds, blockDuration: settings.registerIp.blockSeconds });
+
+  // A success of the account restarts the count of each of its names from that IP.
+  const resetNames = (account: CountedAccount | undefined, typed: string, ipKey: string) =>
+    Promise.all((account?.names ?? []).map(nameKey).filter((name) => name !== typed).map((name) => byName.reset(`${name}|${ipKey}`)));
 
   return {
-    async beginLogin(account, ip) {
+    async beginLogin(name, account, ip) {
+      store.tidy();
+      const [typed, ipKey] = [nameKey(name), ip ?? 'unknown'];
+      const entries = await enterAll([
+        [byName, `${typed}|${ipKey}`],
+        [byIp, ipKey],
+      ]);
+      // A name no account has is counted as an account of its own: the same work either way.
+      const accountEntry = await byAccount.enter(`${account ? `user:${account.id}` : `name:${typed}`}|${ipKey}`).catch(async (error: unknown) => {
+        await Promise.all(entries.map((entry) => entry.withdraw()));
+        throw error;
+      });
+      if (accountEntry.admitted) {
+        const all = [...entries, accountEntry];
+        return {
+          mayCheckPassword: true,
+          succeeded: async () => void (await Promise.all([settleAll(all, 'succeeded'), resetNames(account, typed, ipKey)])),
+          failed: () => settleAll(all, 'failed'),
+        };
+      }
+      // Settled while the comparison runs, so that the answer takes no longer than a checked one.
+      const refused = accountEntry.refusal();
+      refused.catch(() => {});
+      const failed = async () => void (await Promise.all([settleAll(entries, 'failed'), refused]));
+      // Nothing was checked, so nothing can have succeeded: counted as the failure it was answered as.
+      return { mayCheckPassword: false, succeeded: failed, failed };
+    },
+
+    async beginPasswordCheck(account, ip) {
       store.tidy();
       const ipKey = ip ?? 'unknown';
       const entries = await enterAll([
-        [accountIp, `${account}|${ipKey}`],
-        [loginIp, ipKey],
+        [byAccount, `user:${account.id}|${ipKey}`],
+        [byIp, ipKey],
       ]);
       return {
-        succeeded: async () => void (await Promise.all(entries.map((entry) => entry.succeeded()))),
-        failed: async () => void (await Promise.all(entries.map((entry) => entry.failed()))),
+        succeeded: async () => void (await Promise.all([settleAll(entries, 'succeeded'), resetNames(account, '', ipKey)])),
+        failed: () => settleAll(entries, 'failed'),
       };
     },
 

@@ -1,105 +1,179 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { type AttemptLimiter, DEFAULT_LIMITS, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
+import { type AttemptLimiter, type CountedAccount, DEFAULT_LIMITS, type LimitSettings, createAttemptLimiter } from '../../../src/auth/limits/attempt-limiter';
 import type { CounterStore } from '../../../src/auth/limits/counter-store';
+import { createDatabaseCounters } from '../../../src/auth/limits/database-counters';
+import type { DatabaseHandle } from '../../../src/db/client';
 import { RateLimitedError } from '../../../src/errors';
+import { databaseKinds, openTestDatabase, uniqueName } from '../../support/databases';
 import { FakeClock } from '../../support/fake-clock';
-import { waitFor } from '../../support/wait-for';
 
-/** What a promise rejected with, or 'resolved'. */
-async function outcome(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => 'resolved',
-    (error: unknown) => error,
-  );
+const MINUTE = 60_000;
+
+/**
+ * What an attempt came to: the wait it was told, or 'checked' / 'unchecked' (answered as a wrong
+ * password without checking it); one let in is then settled as failed.
+ */
+async function outcome(begun: Promise<{ readonly mayCheckPassword?: boolean; failed(): Promise<void> }>): Promise<unknown> {
+  try {
+    const attempt = await begun;
+    await attempt.failed();
+    return attempt.mayCheckPassword === false ? 'unchecked' : 'checked';
+  } catch (error) {
+    return error instanceof RateLimitedError ? error.retryAfterSeconds : error;
+  }
 }
 
-async function fail(limiter: AttemptLimiter, account: string, ip: string, times: number): Promise<void> {
-  for (let i = 0; i < times; i++) await (await limiter.beginLogin(account, ip)).failed();
-}
-
-// RateLimiterMemory forgets a key with a setTimeout, which cannot wait past 24.8 days: the
-// contract's 90-day memory of consecutive failures is shortened to one day here.
-const SETTINGS = { ...DEFAULT_LIMITS, loginAccountIp: { ...DEFAULT_LIMITS.loginAccountIp, durationSeconds: 86_400 } };
-
-/** The counting rules on in-memory counters: the stores (database, Redis) have tests of their own. */
-describe('attempt limiter', () => {
-  let limiter: AttemptLimiter;
+/** The counting rules, on the database's counters and the fake clock: Redis has tests of its own (test/security/shared-counters.test.ts). */
+describe.each(databaseKinds())('attempt limiter on %s', (kind) => {
+  let database: DatabaseHandle;
+  let clock: FakeClock;
   let tidied: number;
+  let store: CounterStore;
+  let limiter: AttemptLimiter;
+  const limiterWith = (settings: LimitSettings) => createAttemptLimiter({ store, settings, clock });
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
   beforeEach(() => {
+    clock = new FakeClock();
     tidied = 0;
-    const store: CounterStore = { counter: (options) => new RateLimiterMemory(options), tidy: () => void (tidied += 1) };
-    limiter = createAttemptLimiter({ store, settings: SETTINGS, clock: new FakeClock() });
+    const counters = createDatabaseCounters(database.db, clock);
+    store = { counter: counters.counter, tidy: () => void (tidied += 1) };
+    limiter = limiterWith(DEFAULT_LIMITS);
+  });
+  afterAll(() => database.close());
+
+  /** An account known by two names, as a username and an email. */
+  function account(): CountedAccount & { username: string; email: string } {
+    const username = uniqueName('acct');
+    return { id: uniqueName('id'), names: [username, `${username}@example.com`], username, email: `${username}@example.com` };
+  }
+  const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+  async function fail(name: string, owner: CountedAccount | undefined, from: string, times: number, on = limiter): Promise<void> {
+    for (let i = 0; i < times; i++) await (await on.beginLogin(name, owner, from)).failed();
+  }
+
+  it('refuses a name the 6th attempt after 5 failures, for 15 minutes from the 5th', async () => {
+    const [a, from] = [account(), ip()];
+    await fail(a.username, a, from, 5);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe(900);
+    clock.advance(15 * MINUTE - 1000);
+    expect(await outcome(limiter.beginLogin(a.username.toUpperCase(), a, from))).toBe(1);
+    clock.advance(1000);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('checked');
   });
 
-  it('refuses the 6th attempt of a pair after 5 failures, saying when to retry: 15 minutes from the 5th failure', async () => {
-    await fail(limiter, 'user:a', '10.0.0.1', 5);
-    const refused = await outcome(limiter.beginLogin('user:a', '10.0.0.1'));
-    expect(refused).toBeInstanceOf(RateLimitedError);
-    expect((refused as RateLimitedError).retryAfterSeconds).toBe(900);
+  it('lets a name with 4 failures try once more, and keeps other accounts and other IPs apart', async () => {
+    const [a, b, c, from] = [account(), account(), account(), ip()];
+    await fail(a.username, a, from, 4);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('checked');
+    await fail(b.username, b, from, 5);
+    expect(await outcome(limiter.beginLogin(b.username, b, ip()))).toBe('checked');
+    expect(await outcome(limiter.beginLogin(c.username, c, from))).toBe('checked');
   });
 
-  it('lets a pair with 4 failures try once more, and keeps other pairs apart', async () => {
-    await fail(limiter, 'user:a', '10.0.0.1', 4);
-    expect(await outcome(limiter.beginLogin('user:a', '10.0.0.1'))).toBe('resolved');
-    await fail(limiter, 'user:b', '10.0.0.1', 5);
-    expect(await outcome(limiter.beginLogin('user:b', '10.0.0.2'))).toBe('resolved');
-    expect(await outcome(limiter.beginLogin('user:c', '10.0.0.1'))).toBe('resolved');
+  it("answers an account's other name the same whether the account is out of guesses or not, and checks no password", async () => {
+    const [a, stranger, from] = [account(), account(), ip()];
+    await fail(a.username, a, from, 5);
+    // The account has had its 5 guesses: its email is let in, but its password is not checked,
+    // and the failures it is answered with count for the email as any name's would.
+    const itsEmail: unknown[] = [];
+    const strangers: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      itsEmail.push(await outcome(limiter.beginLogin(a.email, a, from)));
+      strangers.push(await outcome(limiter.beginLogin(stranger.email, stranger, from)));
+    }
+    expect(itsEmail).toEqual(['unchecked', 'unchecked', 'unchecked', 'unchecked', 'unchecked', 900]);
+    expect(strangers).toEqual(['checked', 'checked', 'checked', 'checked', 'checked', 900]);
   });
 
-  it('forgets the failures of a pair on a success', async () => {
-    await fail(limiter, 'user:a', '10.0.0.1', 4);
-    await (await limiter.beginLogin('user:a', '10.0.0.1')).succeeded();
-    await fail(limiter, 'user:a', '10.0.0.1', 4);
-    expect(await outcome(limiter.beginLogin('user:a', '10.0.0.1'))).toBe('resolved');
+  it('gives an account 5 checked guesses in all, whichever of its names they use', async () => {
+    const [a, from] = [account(), ip()];
+    await fail(a.username, a, from, 3);
+    await fail(a.email, a, from, 2);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('unchecked');
+    expect(await outcome(limiter.beginLogin(a.email, a, from))).toBe('unchecked');
+    clock.advance(15 * MINUTE);
+    expect(await outcome(limiter.beginLogin(a.email, a, from))).toBe('checked');
   });
 
-  it('blocks an IP for a day after 100 failures over any accounts', async () => {
-    for (let i = 0; i < 25; i++) await fail(limiter, `login:ghost${i}`, '10.0.0.9', 4);
-    const refused = await outcome(limiter.beginLogin('user:a', '10.0.0.9'));
-    expect((refused as RateLimitedError).retryAfterSeconds).toBe(86_400);
-    expect(await outcome(limiter.beginLogin('user:a', '10.0.0.10'))).toBe('resolved');
+  it('forgets the failures of every name of the account on a success', async () => {
+    const [a, from] = [account(), ip()];
+    await fail(a.username, a, from, 3);
+    await fail(a.email, a, from, 1);
+    await (await limiter.beginLogin(a.email, a, from)).succeeded();
+    await fail(a.username, a, from, 4);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('checked');
   });
 
-  it('does not count an attempt refused for its IP against its pair', async () => {
-    const store: CounterStore = { counter: (options) => new RateLimiterMemory(options), tidy: () => {} };
-    const shortIpBlock = createAttemptLimiter({ store, settings: { ...SETTINGS, loginIp: { points: 3, durationSeconds: 60, blockSeconds: 1 } }, clock: new FakeClock() });
-    for (let i = 0; i < 3; i++) await fail(shortIpBlock, `login:ghost${i}`, '10.0.0.8', 1);
-    for (let i = 0; i < 10; i++) expect(await outcome(shortIpBlock.beginLogin('user:a', '10.0.0.8'))).toBeInstanceOf(RateLimitedError);
-    // Had those 10 counted for user:a, its pair would be blocked for 15 minutes once the IP is free.
-    await waitFor(async () => (await outcome(shortIpBlock.beginLogin('user:a', '10.0.0.8'))) === 'resolved', 'the IP block to end', 10_000);
+  it('counts each name no account has on its own', async () => {
+    const [ghost, other, from] = [uniqueName('ghost'), uniqueName('ghost'), ip()];
+    await fail(ghost, undefined, from, 5);
+    expect(await outcome(limiter.beginLogin(ghost, undefined, from))).toBe(900);
+    expect(await outcome(limiter.beginLogin(other, undefined, from))).toBe('checked');
   });
 
-  it('does not count an attempt refused for its pair against its IP', async () => {
-    await fail(limiter, 'user:a', '10.0.0.11', 5);
-    for (let i = 0; i < 120; i++) expect(await outcome(limiter.beginLogin('user:a', '10.0.0.11'))).toBeInstanceOf(RateLimitedError);
+  it("counts a signed-in account's password checks as its logins, and says when it is out of guesses", async () => {
+    const [a, from] = [account(), ip()];
+    for (let i = 0; i < 5; i++) await (await limiter.beginPasswordCheck(a, from)).failed();
+    expect(await outcome(limiter.beginPasswordCheck(a, from))).toBe(900);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('unchecked');
+  });
+
+  it('blocks an IP for a day after 100 failures over any names', async () => {
+    const [a, from] = [account(), ip()];
+    for (let i = 0; i < 25; i++) await fail(uniqueName('spray'), undefined, from, 4);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe(86_400);
+    expect(await outcome(limiter.beginLogin(a.username, a, ip()))).toBe('checked');
+    clock.advance(24 * 60 * MINUTE);
+    expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe('checked');
+  });
+
+  it('does not count an attempt refused for its IP against its name or account', async () => {
+    const [a, from] = [account(), ip()];
+    const shortIpBlock = limiterWith({ ...DEFAULT_LIMITS, loginIp: { points: 3, durationSeconds: 60, blockSeconds: 1 } });
+    for (let i = 0; i < 3; i++) await fail(uniqueName('ghost'), undefined, from, 1, shortIpBlock);
+    for (let i = 0; i < 10; i++) expect(await outcome(shortIpBlock.beginLogin(a.username, a, from))).toBe(1);
+    clock.advance(1000);
+    // Had those 10 counted for the name or the account, it would be blocked for 15 minutes now.
+    expect(await outcome(shortIpBlock.beginLogin(a.username, a, from))).toBe('checked');
+  });
+
+  it('does not count an attempt refused for its name against its IP', async () => {
+    const [a, b, from] = [account(), account(), ip()];
+    await fail(a.username, a, from, 5);
+    for (let i = 0; i < 120; i++) expect(await outcome(limiter.beginLogin(a.username, a, from))).toBe(900);
     // Had those 120 been counted for the IP, it would be blocked for a day by now.
-    expect(await outcome(limiter.beginLogin('user:b', '10.0.0.11'))).toBe('resolved');
+    expect(await outcome(limiter.beginLogin(b.username, b, from))).toBe('checked');
   });
 
   it('gives a success its IP point back', async () => {
-    for (let i = 0; i < 150; i++) await (await limiter.beginLogin(`user:${i}`, '10.0.0.3')).succeeded();
-    expect(await outcome(limiter.beginLogin('user:x', '10.0.0.3'))).toBe('resolved');
+    const from = ip();
+    for (let i = 0; i < 150; i++) {
+      const a = account();
+      await (await limiter.beginLogin(a.username, a, from)).succeeded();
+    }
+    expect(await outcome(limiter.beginLogin(uniqueName('x'), undefined, from))).toBe('checked');
   });
 
   it('counts registrations: 10 per IP, then RATE_LIMITED for the rest of the hour', async () => {
-    for (let i = 0; i < 10; i++) await limiter.countRegistration('10.0.0.4');
-    const refused = await outcome(limiter.countRegistration('10.0.0.4'));
-    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThan(3590);
-    expect(await outcome(limiter.countRegistration('10.0.0.5'))).toBe('resolved');
+    const from = ip();
+    for (let i = 0; i < 10; i++) await limiter.countRegistration(from);
+    const refused = await limiter.countRegistration(from).catch((error: unknown) => error);
+    expect((refused as RateLimitedError).retryAfterSeconds).toBe(3600);
+    clock.advance(60 * MINUTE);
+    await expect(limiter.countRegistration(from)).resolves.toBeUndefined();
   });
 
   it('tells the store of every attempt, so that it can tidy', async () => {
-    await limiter.beginLogin('user:a', '10.0.0.6');
-    await limiter.countRegistration('10.0.0.6');
+    await limiter.beginLogin('someone', undefined, ip());
+    await limiter.countRegistration(ip());
     expect(tidied).toBe(2);
   });
 
   it('passes a store failure on as it is, not as RATE_LIMITED', async () => {
     const broken = new Error('store unreachable');
-    const store: CounterStore = {
-      counter: (options) => Object.assign(new RateLimiterMemory(options), { consume: () => Promise.reject(broken) }),
-      tidy: () => {},
-    };
-    expect(await outcome(createAttemptLimiter({ store, settings: SETTINGS, clock: new FakeClock() }).beginLogin('user:a', '10.0.0.7'))).toBe(broken);
+    const failing: CounterStore = { counter: (options) => Object.assign(store.counter(options), { consume: () => Promise.reject(broken) }), tidy: () => {} };
+    expect(await outcome(createAttemptLimiter({ store: failing, settings: DEFAULT_LIMITS, clock }).beginLogin('someone', undefined, ip()))).toBe(broken);
   });
 });
