@@ -86,8 +86,10 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
       const user = !isId(userId)
         ? undefined
         : await store.transaction(async (tx) => {
-            if (disabled) await tx.sessions.revokeAllOf(userId, at);
-            return tx.users.setDisabled(userId, disabled, at);
+            // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
+            const changed = await tx.users.setDisabled(userId, disabled, at);
+            if (changed && disabled) await tx.sessions.revokeAllOf(userId, at);
+            return changed;
           });
       if (!user) throw noSuchUser();
       if (disabled) revocations.apply(userCutoff(user));
