@@ -57,7 +57,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     sessionSweeper.tidy();
     const refresh = tokens.nextRefreshToken();
     const session = await store.sessions.create({ userId: user.id, now: now(), ...client }, refresh.record);
-    return tokens.issue(user, session.id, refresh);
+    return tokens.issue(user, session, refresh);
   }
 
   return {
@@ -102,7 +102,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         case 'rotated': {
           const user = await store.users.findById(result.userId);
           if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
-          return tokens.issue(user, result.sessionId, next);
+          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime }, next);
         }
         case 'reused':
           revocations.applyAll(sessionsEnded(result.ended));
@@ -145,12 +145,13 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const at = now();
       const revoked = await store.transaction(async (tx) => {
         // The caller's own session ended meanwhile: roll the whole change back.
-        if (!(await tx.sessions.reissue(caller.sessionId, refresh.record, at))) throw new AuthError('TOKEN_REVOKED');
+        const reissued = await tx.sessions.reissue(caller.sessionId, refresh.record, at);
+        if (!reissued) throw new AuthError('TOKEN_REVOKED');
         await tx.users.setPasswordHash(user.id, passwordHash);
-        return tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
+        return { session: reissued, ended: await tx.sessions.revokeAllOf(user.id, at, caller.sessionId) };
       });
-      revocations.applyAll(sessionsEnded(revoked));
-      return tokens.issue(user, caller.sessionId, refresh);
+      revocations.applyAll(sessionsEnded(revoked.ended));
+      return tokens.issue(user, revoked.session, refresh);
     },
   };
 }
