@@ -66,7 +66,7 @@ export function createKeyRing(deps: { jwtSecret: string; encryption: KeyEncrypti
     document = JSON.stringify({
       keys: rows
         .filter((row) => row.algorithm !== 'HS256' && published(row))
-        .map((row) => ({ ...row.publicJwk, kid: row.kid, alg: row.algorithm, use: 'sig' })),
+        .map((row) => ({ kid: row.kid, alg: row.algorithm, use: 'sig', kty: row.publicJwk!['kty'], ...row.publicJwk })),
     });
     for (const kid of parsed.keys()) if (!rows.some((row) => row.kid === kid)) parsed.delete(kid);
     for (const listener of listeners) listener();
