@@ -1,3 +1,4 @@
+import { TEST_SECRET } from '../support/test-app';
 import { databaseKinds } from '../support/databases';
 import { LOGIN, newAccount, payloadOf, postGraphQL, REGISTER, startTestServer } from '../support/http-server';
 import { cleanUp, freshTarget, loginAndListUsers, start, type Target } from './fixtures';
@@ -45,7 +46,8 @@ describe.each(databaseKinds())('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD at s
       }
 
       const otherPassword = `other-${account.password}`;
-      const service = await start({ ...target.env, ...adminEnv({ ...account, password: otherPassword }) });
+      // The same JWT_SECRET as the server above: it decrypts the signing keys that server made.
+      const service = await start({ ...target.env, JWT_SECRET: TEST_SECRET, ...adminEnv({ ...account, password: otherPassword }) });
       expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'promoted' });
 
       const graphqlUrl = `${service.origin}/graphql`;

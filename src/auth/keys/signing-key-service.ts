@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock';
+import { ConfigError } from '../../config/config';
 import type { KeysChanged } from '../../db/revocation-channel';
 import type { SigningKeyRow } from '../../db/schema';
 import type { SigningKeyRepository } from '../../db/signing-keys';
@@ -99,7 +100,14 @@ export function createSigningKeyService(deps: {
   return {
     async start() {
       await change({ kind: 'maintain' });
-      ring.signer();
+      try {
+        ring.signer();
+      } catch (error) {
+        // Another JWT_SECRET made these keys: say so, and what to do, rather than sign nothing.
+        throw new ConfigError(
+          `invalid configuration:\n  JWT_SECRET: ${(error as Error).message}. Restore the JWT_SECRET the keys were made under, or delete the rows of signing_keys to have new keys made (tokens the old keys signed then stop verifying; refresh tokens go on working).`,
+        );
+      }
     },
     list: () => ring.rows(),
     async rotate() {
