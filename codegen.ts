@@ -24,6 +24,7 @@ const config: CodegenConfig = {
           User: '../../db/schema#UserRow',
           Session: '../../db/schema#SessionRow',
           AuthPayload: '../../auth/tokens/token-issuer#IssuedSession',
+          SigningKey: '../../db/schema#SigningKeyRow',
         },
       },
     },

@@ -13,7 +13,7 @@ import { benchHttpMe, benchLogins, benchStorm, type LoginResults, type StormResu
 import { machine, round2 } from './measure';
 import { benchPropagation, type Propagation } from './propagation';
 import { benchRevocationMemory } from './revocation-memory';
-import { benchTokenVerify } from './tokens';
+import { benchTokenVerify, type TokenMicros } from './tokens';
 
 const ADMIN_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BCRYPT_COST = 10;
@@ -70,7 +70,7 @@ function printTable(r: {
   machine: ReturnType<typeof machine>;
   directive: Awaited<ReturnType<typeof benchDirective>>;
   http: { me: { off: number; auth: number; ratio: number } };
-  tokenVerifyMicros: { keyObject: number; string: number; cached: number };
+  tokenVerifyMicros: TokenMicros;
   login: LoginResults;
   storm: StormResults;
   propagation: Propagation;
@@ -88,6 +88,9 @@ function printTable(r: {
   rows.push(['HTTP me: auth / off (req/s)', `${h.auth} / ${h.off}`, `${h.ratio}`, check(h.ratio >= 0.95)]);
   const t = r.tokenVerifyMicros;
   rows.push(['token verify (µs): KeyObject / string / cached', `${t.keyObject} / ${t.string} / ${t.cached}`, `${round2(t.string / t.keyObject)}x`, '']);
+  for (const [algorithm, cost] of Object.entries(t.perAlgorithm)) {
+    rows.push([`${algorithm} sign / verify uncached (µs)`, `${cost.sign} / ${cost.verify}`, `${round2(cost.verify / t.cached)}x cached`, '']);
+  }
   for (const n of ['2', '4', '8', '16'] as const) {
     const [rate, ratio] = [r.login.loginPerSec[n], r.login.ratio[n]];
     rows.push([`logins/s with ${n} clients / raw bcrypt/s`, `${rate} / ${round2(rate / ratio)}`, `${ratio}`, check(ratio >= 0.9)]);

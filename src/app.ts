@@ -3,6 +3,9 @@ import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/tokens/access-token';
 import { DEFAULT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/limits/attempt-limiter';
 import { createAuthService } from './auth/auth-service';
+import { createKeyEncryption } from './auth/keys/key-encryption';
+import { createKeyRing, type KeyRing } from './auth/keys/key-ring';
+import { createSigningKeyService } from './auth/keys/signing-key-service';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
 import { BCRYPT_THREAD_NICE, BcryptPool } from './auth/passwords/bcrypt-pool';
 import { createPasswordHasher } from './auth/passwords/password';
@@ -26,10 +29,25 @@ import { projectRoot } from './config/project-root';
 
 /** How long past its expiry a token can matter: allows for clock skew between instances. */
 const CLOCK_LEEWAY_MS = 60_000;
+/** How long, beyond JWKS_MAX_AGE, a new key waits before it signs: every instance hears of it well within this. */
+const KEY_PROPAGATION_MS = 2_000;
 
 export const SCHEMA_DIR = join(projectRoot(), 'schema');
 
-export type AppConfig = Pick<Config, 'jwtIssuer' | 'jwtAudience' | 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds' | 'bcryptCost' | 'metricsEnabled' | 'redisUrl' | 'maxSessions'>;
+export type AppConfig = Pick<
+  Config,
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'jwtAlgorithm'
+  | 'signingKeyRotationSeconds'
+  | 'jwksMaxAgeSeconds'
+  | 'accessTokenTtlSeconds'
+  | 'refreshTokenTtlSeconds'
+  | 'bcryptCost'
+  | 'metricsEnabled'
+  | 'redisUrl'
+  | 'maxSessions'
+>;
 
 export interface App {
   readonly services: Services;
@@ -37,6 +55,10 @@ export interface App {
   readonly authenticate: Authenticate;
   readonly revocations: RevocationList;
   readonly revocationSync: RevocationSync;
+  /** The signing keys in memory: what /.well-known/jwks.json serves. */
+  readonly keyRing: KeyRing;
+  /** Seconds verifiers may cache the JWKS. */
+  readonly jwksMaxAgeSeconds: number;
   readonly database: DatabaseHandle;
   /** This instance's own registry; undefined when METRICS_ENABLED=false. */
   readonly metrics: Metrics | undefined;
@@ -77,15 +99,32 @@ export async function createApp(deps: {
   let listening: Listening | undefined;
   // In the order they were opened, backwards; also when start-up fails half-way, so that nothing
   // (a bcrypt thread, a Redis connection, a LISTEN) outlives a failed createApp.
+  let stopKeys = () => {};
   const close = async () => {
+    stopKeys();
     await listening?.close();
     await counters?.close();
     await bcrypt.close();
   };
   try {
     const passwords = await createPasswordHasher(config.bcryptCost, bcrypt);
+    const keyRing = createKeyRing({ jwtSecret: deps.jwtSecret, encryption: createKeyEncryption(deps.jwtSecret), clock, retentionMs });
+    const signingKeys = createSigningKeyService({
+      repository: store.signingKeys,
+      ring: keyRing,
+      encryption: createKeyEncryption(deps.jwtSecret),
+      policy: {
+        algorithm: config.jwtAlgorithm,
+        rotationMs: config.signingKeyRotationSeconds * 1000,
+        publishMs: config.jwksMaxAgeSeconds * 1000 + KEY_PROPAGATION_MS,
+        retentionMs,
+      },
+      clock,
+      log,
+    });
+    stopKeys = () => signingKeys.stop();
     const accessTokens = createAccessTokens({
-      secret: deps.jwtSecret,
+      keys: keyRing,
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
       ttlSeconds: config.accessTokenTtlSeconds,
@@ -107,12 +146,14 @@ export async function createApp(deps: {
       }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),
+      signingKeys,
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
-    const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events);
+    const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);
     // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
-    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log });
+    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log, keys: signingKeys });
     listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
+    await signingKeys.start();
     await revocationSync.settled();
     return {
       services,
@@ -120,6 +161,8 @@ export async function createApp(deps: {
       authenticate: createAuthenticate({ accessTokens, revocations, trusted: revocationSync.trusted, store }),
       revocations,
       revocationSync,
+      keyRing,
+      jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
       database,
       metrics,
       stop: close,

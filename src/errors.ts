@@ -12,7 +12,7 @@ export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'CO
 export type TokenReason = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
 
 /** Every `extensions.reason` of UNAUTHENTICATED. */
-export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED';
+export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'REAUTHENTICATION_REQUIRED';
 
 /**
  * Why a request has no caller: a token reason, or `TOKEN_UNVERIFIABLE` when the token could not
@@ -21,7 +21,7 @@ export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALI
 export type TokenFailure = TokenReason | 'TOKEN_UNVERIFIABLE';
 
 /** Why a guarded field was refused: the caller's token, or a valid caller without the role or ownership. Small and fixed: a metric label. */
-export type DenialReason = TokenFailure | 'FORBIDDEN';
+export type DenialReason = TokenFailure | 'FORBIDDEN' | 'REAUTHENTICATION_REQUIRED';
 
 /** The base of the catalog: an error that knows its code and what else a client needs to act on it. */
 export abstract class GatehouseError extends Error {
@@ -45,6 +45,7 @@ const AUTH_MESSAGES: Readonly<Record<AuthReason, string>> = {
   BAD_CREDENTIALS: 'Wrong username or password.',
   REFRESH_TOKEN_INVALID: 'The refresh token is not valid: log in again.',
   REFRESH_TOKEN_REUSED: 'The refresh token was already used: the session has been ended. Log in again.',
+  REAUTHENTICATION_REQUIRED: 'This needs a recent sign-in: prove your password again, then retry.',
 };
 
 export class AuthError extends GatehouseError {
@@ -84,6 +85,20 @@ export class ConflictError extends GatehouseError {
   }
   override details() {
     return { field: this.field };
+  }
+}
+
+/** The signing keys cannot change that way: a rotation before the NEXT key has been published long enough (`retryAfter` says when), or a change HS256 has no use for. */
+export class SigningKeyConflictError extends GatehouseError {
+  readonly code = 'CONFLICT';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+  override details(): Readonly<Record<string, number>> {
+    return this.retryAfterSeconds === undefined ? {} : { retryAfter: this.retryAfterSeconds };
   }
 }
 

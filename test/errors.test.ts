@@ -1,4 +1,4 @@
-import { AuthError, ConflictError, ForbiddenError, GatehouseError, InputError, RateLimitedError, tokenError, UnavailableError } from '../src/errors';
+import { AuthError, ConflictError, ForbiddenError, GatehouseError, InputError, RateLimitedError, SigningKeyConflictError, tokenError, UnavailableError } from '../src/errors';
 
 describe('the error catalog', () => {
   it.each([
@@ -7,6 +7,8 @@ describe('the error catalog', () => {
     [new InputError('password', 'too short'), { code: 'BAD_USER_INPUT', field: 'password' }],
     [new ConflictError('email'), { code: 'CONFLICT', field: 'email' }],
     [new RateLimitedError(900), { code: 'RATE_LIMITED', retryAfter: 900 }],
+    [new SigningKeyConflictError('too soon', 42), { code: 'CONFLICT', retryAfter: 42 }],
+    [new SigningKeyConflictError('HS256 has one key'), { code: 'CONFLICT' }],
     [new UnavailableError('away'), { code: 'SERVICE_UNAVAILABLE' }],
   ] as const)('%p carries its code and exactly what a client needs to act', (error, extensions) => {
     expect(error).toBeInstanceOf(GatehouseError);
@@ -14,7 +16,7 @@ describe('the error catalog', () => {
   });
 
   it('gives each reason its own message', () => {
-    const reasons = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'BAD_CREDENTIALS', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED'] as const;
+    const reasons = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'BAD_CREDENTIALS', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REAUTHENTICATION_REQUIRED'] as const;
     const messages = new Set(reasons.map((reason) => new AuthError(reason).message));
     expect(messages.size).toBe(reasons.length);
   });

@@ -61,7 +61,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
     const opened = await store.sessions.create({ userId: user.id, now: now(), ...client, maxLive: maxSessions }, refresh.record);
     // The ended ones were announced to every other instance; this one knows now.
     revocations.applyAll(sessionsEnded(opened.ended));
-    return tokens.issue(user, opened.session.id, refresh);
+    return tokens.issue(user, opened.session, refresh);
   }
 
   return {
@@ -107,7 +107,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         case 'rotated': {
           const user = await store.users.findById(result.userId);
           if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
-          return tokens.issue(user, result.sessionId, next);
+          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime }, next);
         }
         case 'reused':
           revocations.applyAll(sessionsEnded(result.ended));
@@ -152,11 +152,12 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
         await tx.users.setPasswordHash(user.id, passwordHash);
         // The caller's own session ended meanwhile: roll the whole change back.
-        if (!(await tx.sessions.reissue(caller.sessionId, refresh.record, at))) throw new AuthError('TOKEN_REVOKED');
-        return tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
+        const reissued = await tx.sessions.reissue(caller.sessionId, refresh.record, at);
+        if (!reissued) throw new AuthError('TOKEN_REVOKED');
+        return { session: reissued, ended: await tx.sessions.revokeAllOf(user.id, at, caller.sessionId) };
       });
-      revocations.applyAll(sessionsEnded(revoked));
-      return tokens.issue(user, caller.sessionId, refresh);
+      revocations.applyAll(sessionsEnded(revoked.ended));
+      return tokens.issue(user, revoked.session, refresh);
     },
   };
 }

@@ -43,8 +43,8 @@ export function createAuthenticate(deps: {
     const check = deps.accessTokens.verify(match[1]!);
     if (!check.ok) return check;
     if (deps.revocations.isRevoked(check.claims)) return REVOKED;
-    const { sub, role, sid } = check.claims;
-    const principal: Principal = { userId: sub, role, sessionId: sid };
+    const { sub, role, sid, authTime } = check.claims;
+    const principal: Principal = { userId: sub, role, sessionId: sid, authTime };
     return deps.trusted() ? { ok: true, principal } : vouch(check.claims, principal);
   };
 }

@@ -4,6 +4,8 @@ export interface AccessRule {
   readonly requires: Role;
   /** The owner of the object may pass whatever their role. */
   readonly allowSelf: boolean;
+  /** Seconds: the session must have proven its password this recently. */
+  readonly fresh?: number;
 }
 
 const RANK: Readonly<Record<Role, number>> = { USER: 1, ADMIN: 2 };
@@ -24,6 +26,11 @@ export function compileRule<Source>(rule: AccessRule, ownerOf: ((source: Source)
   if (Object.values(RANK).every((rank) => rank >= RANK[rule.requires])) return ANY_CALLER;
   if (!rule.allowSelf || !ownerOf) return (caller) => RANK[caller.role] >= RANK[rule.requires];
   return (caller, source) => can(caller, rule, ownerOf(source));
+}
+
+/** Whether the caller's session proved its password within `fresh` seconds of `nowMs`. */
+export function isFresh(caller: Principal, fresh: number, nowMs: number): boolean {
+  return caller.authTime !== undefined && nowMs / 1000 - caller.authTime <= fresh;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -7,4 +7,6 @@ export interface Principal {
   readonly userId: string;
   readonly role: Role;
   readonly sessionId: string;
+  /** When the session last proved its password, in seconds; undefined for tokens older than the claim. */
+  readonly authTime?: number;
 }

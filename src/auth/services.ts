@@ -1,4 +1,5 @@
 import type { AuthService } from './auth-service';
+import type { SigningKeyService } from './keys/signing-key-service';
 import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
@@ -7,4 +8,5 @@ export interface Services {
   readonly auth: AuthService;
   readonly sessions: SessionService;
   readonly users: UserService;
+  readonly signingKeys: SigningKeyService;
 }

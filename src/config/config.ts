@@ -14,6 +14,12 @@ export interface Config {
   readonly jwtSecret: string | undefined;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
+  /** How access tokens are signed: a key pair of the service's own (published), or JWT_SECRET. */
+  readonly jwtAlgorithm: JwtAlgorithm;
+  /** How often the signing key pair is replaced by the one published beside it. */
+  readonly signingKeyRotationSeconds: number;
+  /** How long verifiers may cache the JWKS: a key is published this long before it signs. */
+  readonly jwksMaxAgeSeconds: number;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
   readonly bcryptCost: number;
@@ -44,6 +50,12 @@ export interface GraphQLLimits {
   readonly maxSessions: number;
   readonly introspection: boolean;
 }
+
+export const JWT_ALGORITHMS = ['ES256', 'RS256', 'HS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+// A verifier caching the JWKS longer than this would learn of a revoked key too late.
+const MAX_JWKS_MAX_AGE_SECONDS = 3600;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -80,6 +92,9 @@ const env = z.object({
   JWT_SECRET: optional,
   JWT_ISSUER: z.string().min(1).default('gatehouse'),
   JWT_AUDIENCE: z.string().min(1).default('gatehouse'),
+  JWT_ALGORITHM: z.enum(JWT_ALGORITHMS, { message: 'JWT_ALGORITHM must be ES256, RS256 or HS256' }).default('ES256'),
+  SIGNING_KEY_ROTATION: duration('SIGNING_KEY_ROTATION', '90d'),
+  JWKS_MAX_AGE: duration('JWKS_MAX_AGE', '10m'),
   ACCESS_TOKEN_TTL: duration('ACCESS_TOKEN_TTL', '15m'),
   REFRESH_TOKEN_TTL: duration('REFRESH_TOKEN_TTL', '30d'),
   BCRYPT_COST: optional.pipe(z.coerce.number<string | undefined>().int().min(4).max(31).optional()),
@@ -140,6 +155,12 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   if (production && bcryptCost < 10) {
     problems.push('BCRYPT_COST: must be 10–31 in production');
   }
+  if (e.JWKS_MAX_AGE > MAX_JWKS_MAX_AGE_SECONDS) {
+    problems.push('JWKS_MAX_AGE: at most 1h (a verifier caching keys longer would learn of a revoked key too late)');
+  }
+  if (e.SIGNING_KEY_ROTATION < e.JWKS_MAX_AGE) {
+    problems.push('SIGNING_KEY_ROTATION: must be at least JWKS_MAX_AGE (a key is published that long before it signs)');
+  }
   const adminVars = [e.ADMIN_USERNAME, e.ADMIN_EMAIL, e.ADMIN_PASSWORD];
   const adminSet = adminVars.filter((v) => v !== undefined).length;
   if (adminSet !== 0 && adminSet !== 3) {
@@ -161,6 +182,9 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     jwtSecret: e.JWT_SECRET,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
+    jwtAlgorithm: e.JWT_ALGORITHM,
+    signingKeyRotationSeconds: e.SIGNING_KEY_ROTATION,
+    jwksMaxAgeSeconds: e.JWKS_MAX_AGE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
     bcryptCost,

@@ -10,11 +10,23 @@ export type RevocationEvent =
   | { readonly kind: 'user'; readonly userId: string; readonly minVersion: number; readonly at: number };
 
 /**
+ * The signing keys changed (a rotation, a key dropped): every instance reloads them. `revokedKid`,
+ * when set, names a key that must stop verifying at once, before the reload is done.
+ */
+export interface KeysChanged {
+  readonly kind: 'keys';
+  readonly revokedKid: string | undefined;
+}
+
+/** Everything the channel carries. */
+export type ChannelEvent = RevocationEvent | KeysChanged;
+
+/**
  * Queues the events on the channel. Called inside the transaction that made the change:
  * PostgreSQL delivers a NOTIFY only when its transaction commits, so nothing is announced that
  * did not happen, and nothing that happened goes unannounced.
  */
-export async function announce(db: Database, events: readonly RevocationEvent[]): Promise<void> {
+export async function announce(db: Database, events: readonly ChannelEvent[]): Promise<void> {
   if (events.length === 0) return;
   const payloads = JSON.stringify(events.map(encode));
   await db.execute(sql`select pg_notify(${REVOCATION_CHANNEL}, p) from json_array_elements_text(${payloads}::json) as p`);
@@ -38,8 +50,10 @@ export function notifySessionEnded(id: AnyColumn | SQL, revokedAt: AnyColumn | S
   return sql`pg_notify(${REVOCATION_CHANNEL}, json_build_array('s', ${id}, (extract(epoch from ${revokedAt}) * 1000)::bigint)::text)`;
 }
 
-function encode(event: RevocationEvent): string {
+function encode(event: ChannelEvent): string {
   switch (event.kind) {
+    case 'keys':
+      return JSON.stringify(['k', event.revokedKid ?? null]);
     case 'session':
       return JSON.stringify(['s', event.sessionId, event.at]);
     case 'user':
@@ -48,12 +62,15 @@ function encode(event: RevocationEvent): string {
 }
 
 /** The event in a notification, or undefined for anything this version does not understand. */
-export function decodeRevocation(payload: string): RevocationEvent | undefined {
+export function decodeRevocation(payload: string): ChannelEvent | undefined {
   let value: unknown;
   try {
     value = JSON.parse(payload);
   } catch {
     return undefined;
+  }
+  if (Array.isArray(value) && value[0] === 'k' && (value[1] === null || typeof value[1] === 'string')) {
+    return { kind: 'keys', revokedKid: (value[1] as string | null) ?? undefined };
   }
   if (!Array.isArray(value) || typeof value[1] !== 'string' || typeof value[2] !== 'number') return undefined;
   const [kind, id, at, minVersion] = value as [unknown, string, number, unknown];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision so that a timestamp survives a round trip through a JS Date (cursors).
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -46,6 +46,8 @@ export const sessions = pgTable(
     lastUsedAt: instant('last_used_at').notNull(),
     expiresAt: instant('expires_at').notNull(),
     revokedAt: instant('revoked_at'),
+    /** When the session last proved its password: a refresh keeps it, so tokens carry it as `auth_time`. */
+    authTime: instant('auth_time').notNull().defaultNow(),
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
@@ -87,6 +89,33 @@ export const rateLimits = pgTable(
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );
 
+export const signingKeyStateEnum = pgEnum('signing_key_state', ['NEXT', 'CURRENT', 'PREVIOUS']);
+
+/**
+ * The keys access tokens are signed with. A key pair's private half is stored only encrypted
+ * (see src/auth/tokens/key-encryption.ts), so this table alone can mint nothing; the HS256 key
+ * is JWT_SECRET itself and its row holds no material at all. Revoked and expired keys are deleted.
+ */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    algorithm: text('algorithm').notNull(),
+    state: signingKeyStateEnum('state').notNull(),
+    /** The public JWK as published (kty and its public members); null for HS256. */
+    publicJwk: jsonb('public_jwk').$type<Record<string, string>>(),
+    /** PKCS#8 DER, AES-256-GCM encrypted, base64url; null for HS256. */
+    privateKey: text('private_key'),
+    createdAt: instant('created_at').notNull(),
+    activatedAt: instant('activated_at'),
+    retiredAt: instant('retired_at'),
+  },
+  // Exactly one key signs: a second CURRENT cannot be written, whatever instances race.
+  (t) => [uniqueIndex('signing_keys_one_current').on(t.state).where(sql`${t.state} = 'CURRENT'`)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type SigningKeyState = (typeof signingKeyStateEnum.enumValues)[number];
 export type Role = (typeof roleEnum.enumValues)[number];

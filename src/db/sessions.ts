@@ -19,7 +19,7 @@ export interface NewRefreshToken {
 }
 
 export type RotateResult =
-  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string }
+  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly authTime: Date }
   /** A spent token came back: the session has been ended (`ended` is empty if it already was). */
   | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly ended: readonly RevokedSession[] }
   | { readonly kind: 'invalid' };
@@ -76,7 +76,7 @@ export function createSessionRepository(db: Database) {
               eq(users.disabled, false),
             ),
           )
-          .returning({ sessionId: refreshTokens.sessionId, userId: users.id });
+          .returning({ sessionId: refreshTokens.sessionId, userId: users.id, authTime: sessions.authTime });
         if (spent) {
           await tx.insert(refreshTokens).values({ ...next, sessionId: spent.sessionId, createdAt: now });
           await tx
@@ -103,20 +103,20 @@ export function createSessionRepository(db: Database) {
       });
     },
 
-    /** Replaces every unspent refresh token of a live session with `next` (after a password change). */
-    async reissue(sessionId: string, next: NewRefreshToken, now: Date): Promise<boolean> {
+    /** Replaces every unspent refresh token of a live session with `next` (after a password change); the session, or undefined if it has ended. */
+    async reissue(sessionId: string, next: NewRefreshToken, now: Date): Promise<{ id: string; authTime: Date } | undefined> {
       return db.transaction(async (tx) => {
         const [live] = await tx
           .update(sessions)
           .set({ lastUsedAt: now, expiresAt: next.expiresAt })
           .where(and(eq(sessions.id, sessionId), liveAt(now)))
-          .returning({ id: sessions.id });
-        if (!live) return false;
+          .returning({ id: sessions.id, authTime: sessions.authTime });
+        if (!live) return undefined;
         await tx
           .delete(refreshTokens)
           .where(and(eq(refreshTokens.sessionId, sessionId), isNull(refreshTokens.spentAt)));
         await tx.insert(refreshTokens).values({ ...next, sessionId, createdAt: now });
-        return true;
+        return live;
       });
     },
 

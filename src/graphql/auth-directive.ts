@@ -1,8 +1,9 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLFieldConfig, GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Authentication } from '../auth/authenticate';
-import { ANY_CALLER, type AccessRule, compileRule, isRole } from '../auth/policy';
-import { ForbiddenError, tokenError } from '../errors';
+import { ANY_CALLER, type AccessRule, compileRule, isFresh, isRole } from '../auth/policy';
+import { type Clock, systemClock } from '../clock';
+import { AuthError, ForbiddenError, tokenError } from '../errors';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { callerOf, type GraphQLContext } from './context';
 
@@ -14,7 +15,12 @@ export type OwnerOf = Readonly<Record<string, (source: never) => string>>;
  * fields without a rule keep their resolver untouched. A denied field throws, so it resolves to
  * null with one error at its path and the rest of the response stands.
  */
-export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf, events: Pick<AuthEvents, 'denied'> = NO_AUTH_EVENTS): GraphQLSchema {
+export function applyAuthDirective(
+  schema: GraphQLSchema,
+  ownerOf: OwnerOf,
+  events: Pick<AuthEvents, 'denied'> = NO_AUTH_EVENTS,
+  clock: Clock = systemClock,
+): GraphQLSchema {
   const typeRules = new Map<string, AccessRule | undefined>();
   const typeRule = (typeName: string) => {
     if (!typeRules.has(typeName)) typeRules.set(typeName, readRule(schema, schema.getType(typeName)!));
@@ -24,7 +30,10 @@ export function applyAuthDirective(schema: GraphQLSchema, ownerOf: OwnerOf, even
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = readRule(schema, field) ?? typeRule(typeName);
-      return rule ? guard(field, fieldName, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events) : field;
+      if (!rule) return field;
+      // The freshness check sits inside the guard: the role is checked first (FORBIDDEN wins).
+      const inner = rule.fresh === undefined ? field : requireFresh(field, fieldName, rule.fresh, clock, events);
+      return guard(inner, fieldName, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events);
     },
   });
 }
@@ -72,10 +81,37 @@ function guard(
   };
 }
 
+/**
+ * Step-up for a field that a stolen token must not reach: the session must have proven its
+ * password within `fresh` seconds. Rare fields only, so the common guard stays as it is.
+ */
+function requireFresh(
+  field: GraphQLFieldConfig<unknown, GraphQLContext>,
+  fieldName: string,
+  fresh: number,
+  clock: Clock,
+  events: Pick<AuthEvents, 'denied'>,
+): GraphQLFieldConfig<unknown, GraphQLContext> {
+  const inner = field.resolve ?? ((source: unknown) => (source as Record<string, unknown> | null)?.[fieldName]);
+  return {
+    ...field,
+    resolve: (source, args, context, info) => {
+      const caller = callerOf(context, info);
+      if (caller.ok && !isFresh(caller.principal, fresh, clock.now())) {
+        events.denied('REAUTHENTICATION_REQUIRED');
+        throw new AuthError('REAUTHENTICATION_REQUIRED');
+      }
+      return inner(source, args, context, info);
+    },
+  };
+}
+
 function readRule(schema: GraphQLSchema, node: GraphQLFieldConfig<unknown, unknown> | GraphQLNamedType): AccessRule | undefined {
   const applied = getDirective(schema, node, 'auth')?.[0];
   if (!applied) return undefined;
   const requires: unknown = applied['requires'];
   if (!isRole(requires)) throw new Error(`@auth(requires: ${String(requires)}) is not a role`);
-  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true });
+  const fresh: unknown = applied['fresh'];
+  if (fresh !== undefined && (typeof fresh !== 'number' || fresh < 0)) throw new Error(`@auth(fresh: ${String(fresh)}) is not a number of seconds`);
+  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true, ...(fresh === undefined ? {} : { fresh }) });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../auth/services';
+import { type Clock, systemClock } from '../clock';
 import { assertRootFieldsMarked } from './assert-root-fields-marked';
 import { applyAuthDirective } from './auth-directive';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
@@ -35,8 +36,8 @@ export function buildUnguardedSchema(typeDefs: readonly string[], services: Serv
  * The served schema: checked (every root field marked) before the directive is applied, so a
  * schema that leaves a field unmarked never serves.
  */
-export function buildSchema(typeDefs: readonly string[], services: Services, events: AuthEvents = NO_AUTH_EVENTS): GraphQLSchema {
+export function buildSchema(typeDefs: readonly string[], services: Services, events: AuthEvents = NO_AUTH_EVENTS, clock: Clock = systemClock): GraphQLSchema {
   const schema = buildUnguardedSchema(typeDefs, services, events);
   assertRootFieldsMarked(schema);
-  return applyAuthDirective(schema, ownerOf, events);
+  return applyAuthDirective(schema, ownerOf, events, clock);
 }

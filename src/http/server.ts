@@ -66,6 +66,13 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable' });
   });
 
+  // The public halves of the signing keys, for any service that verifies tokens. Served from
+  // memory; verifiers may cache it JWKS_MAX_AGE, which is why a key is published that long before it signs.
+  web.get('/.well-known/jwks.json', (_req, res) => {
+    res.setHeader('cache-control', `public, max-age=${app.jwksMaxAgeSeconds}`);
+    res.type('application/json').send(app.keyRing.jwks());
+  });
+
   web.use(
     '/graphql',
     // Answers carry tokens and personal data: no cache, shared or private, may keep them. First,

@@ -4,10 +4,11 @@ import { generateRefreshToken } from '../../src/auth/tokens/refresh-token';
 import { createRevocationList, type RevocationList } from '../../src/auth/sessions/revocation';
 import type { Store } from '../../src/db/store';
 import { FakeClock } from '../support/fake-clock';
+import { hs256Ring } from '../support/key-rings';
 
 const TTL = 900;
-const SUBJECT = { userId: 'user-1', role: 'ADMIN', sessionId: 'session-1', tokenVersion: 2 } as const;
-const PRINCIPAL = { userId: 'user-1', role: 'ADMIN', sessionId: 'session-1' };
+const SUBJECT = { userId: 'user-1', role: 'ADMIN', sessionId: 'session-1', tokenVersion: 2, authTime: new Date(Date.UTC(2026, 10, 23, 11, 0, 0)) } as const;
+const PRINCIPAL = { userId: 'user-1', role: 'ADMIN', sessionId: 'session-1', authTime: SUBJECT.authTime.getTime() / 1000 };
 
 interface DatabaseState {
   session?: { revokedAt: Date | null };
@@ -40,7 +41,7 @@ describe('authenticate', () => {
 
   beforeEach(() => {
     clock = new FakeClock();
-    tokens = createAccessTokens({ secret: 'unit-test-secret-that-is-at-least-32-bytes', issuer: 'gh', audience: 'gh', ttlSeconds: TTL, clock });
+    tokens = createAccessTokens({ keys: hs256Ring('unit-test-secret-that-is-at-least-32-bytes', clock), issuer: 'gh', audience: 'gh', ttlSeconds: TTL, clock });
     revocations = createRevocationList({ clock, retentionMs: (TTL + 60) * 1000 });
     token = tokens.sign(SUBJECT).token;
   });

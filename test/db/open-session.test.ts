@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client';
-import { decodeRevocation, REVOCATION_CHANNEL, type RevocationEvent } from '../../src/db/revocation-channel';
+import { type ChannelEvent, decodeRevocation, REVOCATION_CHANNEL } from '../../src/db/revocation-channel';
 import { sessions } from '../../src/db/schema';
 import { createSessionRepository } from '../../src/db/sessions';
 import { databaseKinds, insertUser, openTestDatabase, uniqueName } from '../support/databases';
@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 describe.each(databaseKinds())('opening a session at the cap on %s', (kind) => {
   let database: DatabaseHandle;
   const queries: string[] = [];
-  const heard: RevocationEvent[] = [];
+  const heard: ChannelEvent[] = [];
   let stopListening: () => Promise<void>;
   beforeAll(async () => {
     database = await openTestDatabase(kind, (sql) => queries.push(sql));

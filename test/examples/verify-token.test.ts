@@ -1,18 +1,56 @@
 import jwt from 'jsonwebtoken';
-import { createAccessTokenVerifier } from '../../examples/verify-token';
+import { generateKeyPairSync } from 'node:crypto';
+import { createAccessTokenVerifier, createJwksAccessTokenVerifier } from '../../examples/verify-token';
 import { type AuthPayload, REGISTER } from '../support/documents';
 import { type HttpTestServer, payloadOf, startTestServer } from '../support/http-server';
 import { newAccount } from '../support/operations';
 import { TEST_SECRET } from '../support/test-app';
 
 // Verification involves no database: one kind is enough.
-describe('verifying access tokens in another service (examples/verify-token.ts)', () => {
+describe('verifying access tokens in another service through the JWKS (examples/verify-token.ts)', () => {
+  let server: HttpTestServer;
+  let issued: AuthPayload;
+  let verify: ReturnType<typeof createJwksAccessTokenVerifier>;
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    issued = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount('jwks') } }), 'register');
+    verify = createJwksAccessTokenVerifier({ jwksUrl: `${server.origin}/.well-known/jwks.json`, issuer: 'gatehouse', audience: 'gatehouse' });
+  });
+  afterAll(() => server.close());
+
+  const header = () => jwt.decode(issued.accessToken, { complete: true })!.header;
+  const claims = () => jwt.decode(issued.accessToken) as Record<string, unknown>;
+
+  it('accepts a token the server issued and returns its claims', async () => {
+    expect(await verify(issued.accessToken)).toEqual({
+      sub: issued.user.id,
+      role: 'USER',
+      scope: 'user',
+      sid: expect.any(String),
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
+  });
+
+  it.each<[string, () => string, string]>([
+    ['a key of its own under the real kid', () => jwt.sign(claims(), privateKey, { algorithm: 'ES256', header: { ...header(), alg: 'ES256' } }), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
+    ['HS256 with JWT_SECRET', () => jwt.sign(claims(), TEST_SECRET, { algorithm: 'HS256', header: { ...header(), alg: 'HS256' } }), 'ERR_JOSE_ALG_NOT_ALLOWED'],
+    ['an unknown kid', () => jwt.sign(claims(), privateKey, { algorithm: 'ES256', header: { ...header(), alg: 'ES256', kid: 'unknown' } }), 'ERR_JWKS_NO_MATCHING_KEY'],
+  ])('refuses %s', async (_, make, code) => {
+    await expect(verify(make())).rejects.toMatchObject({ code });
+  });
+});
+
+describe('verifying HS256 access tokens with the shared secret (examples/verify-token.ts)', () => {
   let server: HttpTestServer;
   let issued: AuthPayload;
   const verify = createAccessTokenVerifier({ secret: TEST_SECRET, issuer: 'gatehouse', audience: 'gatehouse' });
 
   beforeAll(async () => {
-    server = await startTestServer('pglite');
+    server = await startTestServer('pglite', { env: { JWT_ALGORITHM: 'HS256' } });
     issued = payloadOf(await server.graphql(REGISTER, { variables: { input: newAccount('verify') } }), 'register');
   });
   afterAll(() => server.close());
@@ -30,6 +68,7 @@ describe('verifying access tokens in another service (examples/verify-token.ts)'
     expect(claims).toEqual({
       sub: issued.user.id,
       role: 'USER',
+      scope: 'user',
       sid: expect.any(String),
       jti: expect.any(String),
       iat: expect.any(Number),

@@ -1,3 +1,4 @@
+import { TEST_SECRET } from '../support/test-app';
 import { databaseKinds } from '../support/databases';
 import { LOGIN, REGISTER } from '../support/documents';
 import { payloadOf, postGraphQL, startTestServer } from '../support/http-server';
@@ -55,7 +56,8 @@ describe.each(databaseKinds())('ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD at s
       }
 
       const otherPassword = `other-${account.password}`;
-      const service = await start({ ...target.env, ...adminEnv({ ...account, password: otherPassword }) });
+      // The same JWT_SECRET as the server above: it decrypts the signing keys that server made.
+      const service = await start({ ...target.env, JWT_SECRET: TEST_SECRET, ...adminEnv({ ...account, password: otherPassword }) });
       // A warning: an existing account's role changed, and ADMIN_PASSWORD is not its password.
       expect(service.logs().find((line) => line['action'] !== undefined)).toMatchObject({ action: 'promoted', level: 40, msg: expect.stringContaining('ADMIN_PASSWORD is not applied') });
 

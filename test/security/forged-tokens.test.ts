@@ -29,7 +29,7 @@ describe.each(databaseKinds())('forged access tokens over HTTP on %s', (kind) =>
   let claims: Record<string, unknown>;
   let genuine: string;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    server = await startTestServer(kind, { env: { JWT_ALGORITHM: 'HS256' } });
     account = newAccount('forge');
     genuine = payloadOf(await server.graphql(REGISTER, { variables: { input: account } }), 'register').accessToken;
     claims = decode(genuine.split('.')[1]!);

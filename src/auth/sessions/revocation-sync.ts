@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { ListenHandlers } from '../../db/listen';
-import { decodeRevocation } from '../../db/revocation-channel';
+import { decodeRevocation, type KeysChanged } from '../../db/revocation-channel';
 import type { Store } from '../../db/store';
 import { loadRevocations } from './load-revocations';
 import type { RevocationList } from './revocation';
@@ -32,6 +32,8 @@ export function createRevocationSync(deps: {
   clock: Clock;
   retentionMs: number;
   log: SyncLog;
+  /** The signing keys: told of their changes on the same channel, and reloaded with the list. */
+  keys?: { apply(event: KeysChanged): void; reload(): Promise<void> };
 }): RevocationSync {
   let trusted = false;
   let generation = 0;
@@ -40,7 +42,7 @@ export function createRevocationSync(deps: {
   async function reload(mine: number): Promise<void> {
     for (let delay = 50; mine === generation; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
       try {
-        await loadRevocations(deps);
+        await Promise.all([loadRevocations(deps), deps.keys?.reload()]);
         if (mine !== generation) return;
         const resumed = mine > 1;
         trusted = true;
@@ -61,7 +63,8 @@ export function createRevocationSync(deps: {
     handlers: {
       onMessage(payload) {
         const event = decodeRevocation(payload);
-        if (event) deps.revocations.apply(event);
+        if (event?.kind === 'keys') deps.keys?.apply(event);
+        else if (event) deps.revocations.apply(event);
       },
       onUp() {
         generation += 1;

@@ -1,7 +1,8 @@
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock';
+import type { KeyRing } from '../keys/key-ring';
 import { isRole } from '../policy';
 import type { Role } from '../principal';
 
@@ -14,42 +15,66 @@ export interface AccessClaims {
   readonly exp: number;
   /** The user's token version at issue: a later version means this token was cut off. */
   readonly ver: number;
+  /** When the session last proved its password (seconds); absent from tokens older than the claim. */
+  readonly authTime?: number;
 }
 
 export type AccessTokenCheck =
   | { readonly ok: true; readonly claims: AccessClaims }
   | { readonly ok: false; readonly reason: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' };
 
+export interface AccessSubject {
+  readonly userId: string;
+  readonly role: Role;
+  readonly sessionId: string;
+  readonly tokenVersion: number;
+  /** When the session last proved its password. */
+  readonly authTime: Date;
+}
+
 export interface AccessTokens {
-  sign(subject: { userId: string; role: Role; sessionId: string; tokenVersion: number }): { token: string; expiresAt: Date };
+  sign(subject: AccessSubject): { token: string; expiresAt: Date };
   /** Signature, typ, iss, aud and claims; `exp` against the clock on every call, cached or not. */
   verify(token: string): AccessTokenCheck;
 }
 
 export interface AccessTokenOptions {
-  readonly secret: string;
+  /** The signing keys: the CURRENT one signs, any published one verifies. */
+  readonly keys: KeyRing;
   readonly issuer: string;
   readonly audience: string;
   readonly ttlSeconds: number;
   readonly clock: Clock;
-  /** Verified tokens remembered, so a client's repeated requests skip the HMAC. */
+  /** Verified tokens remembered, so a client's repeated requests skip the signature check. */
   readonly cacheSize?: number;
 }
 
 const TYP = 'at+jwt';
-const ALGORITHM = 'HS256';
+/** Space-separated, as Apollo Router's @requiresScopes reads it. */
+const SCOPES: Readonly<Record<Role, string>> = { USER: 'user', ADMIN: 'user admin' };
+/** Header members that would have a verifier take the key from the token itself, or obey extensions it does not know. */
+const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'];
 
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
-  // A KeyObject: with a string secret jsonwebtoken derives the key again on every call.
-  const key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   const verified = new LRUCache<string, AccessClaims>({ max: options.cacheSize ?? 10_000 });
+  // A key gone (revoked, dropped) must take its tokens with it: the cache is only a shortcut.
+  options.keys.onChange(() => verified.clear());
   const nowSeconds = () => Math.floor(options.clock.now() / 1000);
+  const INVALID: AccessTokenCheck = { ok: false, reason: 'TOKEN_INVALID' };
 
   function verifySignature(token: string, now: number): AccessTokenCheck {
+    const header = readHeader(token);
+    if (!header || header['typ'] !== TYP || FORBIDDEN_HEADERS.some((name) => name in header)) return INVALID;
+    const kid = header['kid'];
+    if (kid !== undefined && typeof kid !== 'string') return INVALID;
+    // The key is chosen by kid alone and pins its one algorithm: HS256 over a public key, or any
+    // algorithm but the key's own, fails here or in jsonwebtoken.
+    const key = options.keys.verifierFor(kid);
+    if (!key || header['alg'] !== key.algorithm) return INVALID;
     let decoded: jwt.Jwt;
     try {
-      decoded = jwt.verify(token, key, {
-        algorithms: [ALGORITHM],
+      decoded = jwt.verify(token, key.key, {
+        algorithms: [key.algorithm],
         issuer: options.issuer,
         audience: options.audience,
         clockTimestamp: now,
@@ -58,16 +83,31 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     } catch (error) {
       return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID' };
     }
-    const claims = decoded.header.typ === TYP ? readClaims(decoded.payload, now, options) : undefined;
-    return claims ? { ok: true, claims } : { ok: false, reason: 'TOKEN_INVALID' };
+    const claims = readClaims(decoded.payload, now, options);
+    return claims ? { ok: true, claims } : INVALID;
   }
 
   return {
-    sign({ userId, role, sessionId, tokenVersion }) {
+    sign({ userId, role, sessionId, tokenVersion, authTime }) {
+      const signer = options.keys.signer();
       const iat = nowSeconds();
       const exp = iat + options.ttlSeconds;
-      const payload = { sub: userId, role, sid: sessionId, ver: tokenVersion, jti: randomUUID(), iat, exp, iss: options.issuer, aud: options.audience };
-      const token = jwt.sign(payload, key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: TYP } });
+      const payload = {
+        sub: userId,
+        role,
+        scope: SCOPES[role],
+        sid: sessionId,
+        ver: tokenVersion,
+        jti: randomUUID(),
+        iat,
+        exp,
+        iss: options.issuer,
+        aud: options.audience,
+        auth_time: Math.floor(authTime.getTime() / 1000),
+        amr: ['pwd'],
+      };
+      const header = { alg: signer.algorithm, typ: TYP, ...(signer.kid === undefined ? {} : { kid: signer.kid }) };
+      const token = jwt.sign(payload, signer.key, { algorithm: signer.algorithm, header });
       return { token, expiresAt: new Date(exp * 1000) };
     },
 
@@ -80,6 +120,18 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       return check;
     },
   };
+}
+
+/** The JOSE header as an object, or undefined when the token has none that parses. */
+function readHeader(token: string): Record<string, unknown> | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && !Array.isArray(header) ? (header as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Clock skew allowed between instances: a token may be issued up to this far in a verifier's future. */
@@ -97,7 +149,7 @@ export const MAX_TOKEN_VERSION = 1_000_000;
  */
 function readClaims(payload: jwt.JwtPayload | string, now: number, options: AccessTokenOptions): AccessClaims | undefined {
   if (typeof payload !== 'object') return undefined;
-  const { sub, role, sid, jti, iat, exp, ver, aud } = payload as Record<string, unknown>;
+  const { sub, role, sid, jti, iat, exp, ver, aud, scope, auth_time: authTime, amr } = payload as Record<string, unknown>;
   if (
     typeof sub !== 'string' ||
     !isRole(role) ||
@@ -106,11 +158,14 @@ function readClaims(payload: jwt.JwtPayload | string, now: number, options: Acce
     aud !== options.audience ||
     !isCount(iat, now + LEEWAY_SECONDS) ||
     !isCount(exp, iat + options.ttlSeconds + LEEWAY_SECONDS) ||
-    !isCount(ver, MAX_TOKEN_VERSION)
+    !isCount(ver, MAX_TOKEN_VERSION) ||
+    (scope !== undefined && scope !== SCOPES[role]) ||
+    (authTime !== undefined && !isCount(authTime, iat + LEEWAY_SECONDS)) ||
+    (amr !== undefined && !(Array.isArray(amr) && amr.every((method) => typeof method === 'string')))
   ) {
     return undefined;
   }
-  return { sub, role, sid, jti, iat, exp, ver };
+  return { sub, role, sid, jti, iat, exp, ver, authTime: authTime as number | undefined };
 }
 
 function isCount(value: unknown, max: number): value is number {

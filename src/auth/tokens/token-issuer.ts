@@ -24,8 +24,8 @@ export interface PendingRefreshToken {
 export interface TokenIssuer {
   /** A refresh token to store before the pair is handed out. */
   nextRefreshToken(): PendingRefreshToken;
-  /** Signs the access token for a session whose refresh token has been stored. */
-  issue(user: UserRow, sessionId: string, refresh: PendingRefreshToken): IssuedSession;
+  /** Signs the access token for a session whose refresh token has been stored; `authTime` is when the session last proved its password. */
+  issue(user: UserRow, session: { id: string; authTime: Date }, refresh: PendingRefreshToken): IssuedSession;
 }
 
 export function createTokenIssuer(deps: { accessTokens: AccessTokens; clock: Clock; refreshTokenTtlSeconds: number }): TokenIssuer {
@@ -36,15 +36,16 @@ export function createTokenIssuer(deps: { accessTokens: AccessTokens; clock: Clo
       return { token, record: { tokenHash: hashRefreshToken(token), expiresAt } };
     },
 
-    issue(user, sessionId, refresh) {
-      const access = deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId, tokenVersion: user.tokenVersion });
+    issue(user, session, refresh) {
+      const sessionId = session.id;
+      const access = deps.accessTokens.sign({ userId: user.id, role: user.role, sessionId, tokenVersion: user.tokenVersion, authTime: session.authTime });
       return {
         accessToken: access.token,
         accessTokenExpiresAt: access.expiresAt,
         refreshToken: refresh.token,
         refreshTokenExpiresAt: refresh.record.expiresAt,
         user,
-        principal: { userId: user.id, role: user.role, sessionId },
+        principal: { userId: user.id, role: user.role, sessionId, authTime: Math.floor(session.authTime.getTime() / 1000) },
       };
     },
   };

@@ -11,7 +11,7 @@ function payload(context: GraphQLContext, info: GraphQLResolveInfo, issued: Issu
   return issued;
 }
 
-export function mutationResolvers({ auth, sessions, users }: Services, events: AuthEvents): MutationResolvers {
+export function mutationResolvers({ auth, sessions, users, signingKeys }: Services, events: AuthEvents): MutationResolvers {
   return {
     async register(_, { input }, context, info) {
       return payload(context, info, await auth.register(input, context.client));
@@ -48,5 +48,9 @@ export function mutationResolvers({ auth, sessions, users }: Services, events: A
     setUserDisabled(_, { userId, disabled }) {
       return users.setDisabled(userId, disabled);
     },
+
+    rotateSigningKey: () => signingKeys.rotate(),
+
+    revokeSigningKey: (_, { kid }) => signingKeys.revoke(kid),
   };
 }

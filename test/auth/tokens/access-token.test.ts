@@ -3,12 +3,14 @@ import jwt from 'jsonwebtoken';
 import { type AccessTokens, createAccessTokens } from '../../../src/auth/tokens/access-token';
 import { generateRefreshToken } from '../../../src/auth/tokens/refresh-token';
 import { FakeClock } from '../../support/fake-clock';
+import { hs256Ring } from '../../support/key-rings';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
 const ISSUER = 'gatehouse-test';
 const AUDIENCE = 'gatehouse-clients';
 const TTL = 900;
-const SUBJECT = { userId: 'user-1', role: 'USER', sessionId: 'session-1', tokenVersion: 3 } as const;
+const AUTH_TIME = new Date(Date.UTC(2026, 10, 23, 11, 0, 0));
+const SUBJECT = { userId: 'user-1', role: 'USER', sessionId: 'session-1', tokenVersion: 3, authTime: AUTH_TIME } as const;
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -55,7 +57,7 @@ describe('access tokens', () => {
   beforeEach(() => {
     clock = new FakeClock();
     nowSeconds = Math.floor(clock.now() / 1000);
-    tokens = createAccessTokens({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL, clock });
+    tokens = createAccessTokens({ keys: hs256Ring(SECRET, clock), issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL, clock });
   });
 
   describe('sign', () => {
@@ -77,6 +79,9 @@ describe('access tokens', () => {
         exp: nowSeconds + TTL,
         iss: ISSUER,
         aud: AUDIENCE,
+        scope: 'user',
+        auth_time: AUTH_TIME.getTime() / 1000,
+        amr: ['pwd'],
       });
       expect(expiresAt.getTime()).toBe((nowSeconds + TTL) * 1000);
     });
@@ -185,7 +190,7 @@ describe('access tokens', () => {
     });
 
     it('a token signed by another issuer configuration', () => {
-      const other = createAccessTokens({ secret: SECRET, issuer: 'other', audience: AUDIENCE, ttlSeconds: TTL, clock });
+      const other = createAccessTokens({ keys: hs256Ring(SECRET, clock), issuer: 'other', audience: AUDIENCE, ttlSeconds: TTL, clock });
       expect(tokens.verify(other.sign(SUBJECT).token)).toEqual(invalid);
     });
   });
