@@ -5,6 +5,7 @@ import { type HttpTestServer, payloadOf, postGraphQL, startTestServer } from '..
 import { newAccount } from '../support/operations';
 import { spawnService } from '../support/process';
 import { userCreate } from '../support/user-create';
+import { TEST_SECRET } from '../support/test-app';
 
 /**
  * Someone registers the name (or the address) the operator will give as ADMIN_USERNAME (or
@@ -50,7 +51,7 @@ describe.each(databaseKinds())('an ADMIN name or address registered first by som
 
   /** Starts the service with `admin` as ADMIN_*; it must exit 1 having written one line, which is returned. */
   async function refusedStart(admin: Account): Promise<string> {
-    const service = track(spawnService({ PORT: '0', BCRYPT_COST: '4', LOG_LEVEL: 'info', ...target.env, ...adminEnv(admin) }));
+    const service = track(spawnService({ PORT: '0', BCRYPT_COST: '4', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, ...target.env, ...adminEnv(admin) }));
     expect((await exitOf(service)).code).toBe(1);
     const lines = messageLines(service.output());
     expect(lines).toHaveLength(1);
