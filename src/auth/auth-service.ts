@@ -50,9 +50,34 @@ export interface AuthServiceDeps {
 // A refresh token is 43 characters; anything much longer is not one.
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export type AuthService = ReturnType<typeof createAuthService>;
+/** Registration, login and the life of a user's own sessions. */
+export interface AuthService {
+  /** A new USER account, signed in: its first session. */
+  register(input: RegisterInput, client: ClientInfo): Promise<IssuedSession>;
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions }: AuthServiceDeps) {
+  /**
+   * Unknown user and wrong password: same error, same bcrypt work, same counting. Disabled: said
+   * only after a right password. The attempt is counted before the password is checked.
+   */
+  login(input: LoginInput, client: ClientInfo): Promise<IssuedSession>;
+
+  /** A new pair in the same session, the refresh token spent; a spent one presented again ends that session. */
+  refresh(refreshToken: string): Promise<IssuedSession>;
+
+  /**
+   * Ends the session of the refresh token and the session of the caller's access token, either
+   * being optional. Idempotent: unknown or already ended sessions are no error.
+   */
+  logout(refreshToken: string | undefined, caller: Principal | undefined): Promise<true>;
+
+  /**
+   * Every other session of the caller ends; this one gets a fresh pair. A wrong current password
+   * counts as a failed login of the account (a stolen access token must not be a way to guess it).
+   */
+  changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession>;
+}
+
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions }: AuthServiceDeps): AuthService {
   const now = () => new Date(clock.now());
 
   async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
@@ -74,10 +99,6 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       return openSession(created.user, client);
     },
 
-    /**
-     * Unknown user and wrong password: same error, same bcrypt work, same counting. Disabled: said
-     * only after a right password. The attempt is counted before the password is checked.
-     */
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(loginSchema, input);
       const user = await store.users.findByLogin(valid.username);
@@ -117,10 +138,6 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       }
     },
 
-    /**
-     * Ends the session of the refresh token and the session of the caller's access token, either
-     * being optional. Idempotent: unknown or already ended sessions are no error.
-     */
     async logout(refreshToken: string | undefined, caller: Principal | undefined): Promise<true> {
       const ids: string[] = caller ? [caller.sessionId] : [];
       if (refreshToken && refreshToken.length <= MAX_REFRESH_TOKEN_LENGTH) {
@@ -131,10 +148,6 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       return true;
     },
 
-    /**
-     * Every other session of the caller ends; this one gets a fresh pair. A wrong current password
-     * counts as a failed login of the account (a stolen access token must not be a way to guess it).
-     */
     async changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession> {
       const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
       const current = validate(presentedPasswordSchema, input.currentPassword, 'currentPassword');

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { userCutoff } from '../db/revocation-channel';
 import type { Role, UserRow } from '../db/schema';
 import type { Store } from '../db/store';
-import type { UserKey } from '../db/users';
+import type { UserKey } from '../db/user-repository';
 import { ConflictError, InputError } from '../errors';
 import { isId } from './ids';
 import type { PasswordHasher } from './passwords/password';
@@ -35,9 +35,39 @@ export type EnsureAdminResult =
 // trying again settles it, and a few times is enough for any real sequence of events.
 const ENSURE_ADMIN_ATTEMPTS = 3;
 
-export type UserService = ReturnType<typeof createUserService>;
+/** Accounts as an ADMIN, the command line and start-up manage them. */
+export interface UserService {
+  findById(id: string): Promise<UserRow | undefined>;
 
-export function createUserService(deps: { store: Store; passwords: PasswordHasher; revocations: RevocationList; clock: Clock }) {
+  /** Oldest first, `first` in 1..100, after an opaque cursor. */
+  page(first: number, after: string | null | undefined): Promise<UserPage>;
+
+  /** Older access tokens stop working; sessions stay, and their next refresh carries the new role. */
+  setRole(userId: string, role: Role): Promise<UserRow>;
+
+  /** Disabling ends every session and token at once; enabling lets the user log in again. */
+  setDisabled(userId: string, disabled: boolean): Promise<UserRow>;
+
+  /** For the command line and start-up: any role, same validation as `register`. */
+  create(account: NewAccount): Promise<UserRow>;
+
+  /**
+   * Creates the user as ADMIN when neither its username nor its email is taken, or makes ADMIN
+   * the one account that has both (its password left alone). Whoever registered only the name
+   * or only the address first is refused, never promoted. Instances starting at once with the
+   * same account all succeed, with one ADMIN.
+   */
+  ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<EnsureAdminResult>;
+}
+
+export interface UserServiceDeps {
+  readonly store: Store;
+  readonly passwords: PasswordHasher;
+  readonly revocations: RevocationList;
+  readonly clock: Clock;
+}
+
+export function createUserService(deps: UserServiceDeps): UserService {
   const { store, passwords, revocations, clock } = deps;
   const now = () => new Date(clock.now());
 
@@ -68,7 +98,6 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
       return isId(id) ? store.users.findById(id) : undefined;
     },
 
-    /** Oldest first, `first` in 1..100, after an opaque cursor. */
     async page(first: number, after: string | null | undefined): Promise<UserPage> {
       if (!Number.isInteger(first) || first < 1 || first > 100) throw new InputError('first', '`first` must be 1 to 100.');
       const key = after == null ? undefined : decodeCursor(after);
@@ -77,10 +106,8 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
       return { edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })), hasNextPage: rows.length > first, totalCount };
     },
 
-    /** Older access tokens stop working; sessions stay, and their next refresh carries the new role. */
     setRole,
 
-    /** Disabling ends every session and token at once; enabling lets the user log in again. */
     async setDisabled(userId: string, disabled: boolean): Promise<UserRow> {
       const at = now();
       const user = !isId(userId)
@@ -96,15 +123,9 @@ export function createUserService(deps: { store: Store; passwords: PasswordHashe
       return user;
     },
 
-    /** For the command line and start-up: any role, same validation as `register`. */
     create,
 
-    /**
-     * Creates the user as ADMIN when neither its username nor its email is taken, or makes ADMIN
-     * the one account that has both (its password left alone). Whoever registered only the name
-     * or only the address first is refused, never promoted. The database decides (see `claim`),
-     * so instances starting at once with the same account all succeed, with one ADMIN.
-     */
+    // The database decides (see UserRepository.claim), which is what keeps concurrent start-ups to one ADMIN.
     async ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<EnsureAdminResult> {
       const valid = validate(registerSchema, account);
       const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const };

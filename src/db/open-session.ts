@@ -4,12 +4,11 @@ import { builtOnce } from './built-once';
 import type { Database } from './client';
 import { notifySessionEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
-import type { NewRefreshToken, NewSession, RevokedSession } from './sessions';
+import type { NewRefreshToken, NewSession, OpenedSession, RevokedSession } from './session-repository';
 
-export interface OpenedSession {
-  readonly session: SessionRow;
-  /** The account's sessions this one pushed over the cap, now ended and announced. */
-  readonly ended: RevokedSession[];
+export interface SessionOpener {
+  /** Stores the session and its first refresh token, and ends (announcing them) the account's open sessions beyond `maxLive`. */
+  open(input: NewSession, token: NewRefreshToken): Promise<OpenedSession>;
 }
 
 /**
@@ -23,7 +22,7 @@ export interface OpenedSession {
  * ends the excess again once committed (a second statement, only then). Both statements lock the
  * account's row before any of its sessions, so that they never wait on each other in a circle.
  */
-export function createSessionOpener(db: Database) {
+export function createSessionOpener(db: Database): SessionOpener {
   const p = (name: string) => sql.placeholder(name);
 
   /** Ends the account's open sessions but the `keep` used last (by last use, then opening, then id), when `gate` holds. */

@@ -1,38 +1,11 @@
 import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Database } from './client';
-import { createSessionOpener, type OpenedSession } from './open-session';
+import { createSessionOpener } from './open-session';
 import { announce, sessionsEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
+import type { NewRefreshToken, NewSession, OpenedSession, ReissuedSession, RevokedSession, RotateResult, SessionRepository } from './session-repository';
 
-export interface NewSession {
-  readonly userId: string;
-  readonly now: Date;
-  readonly userAgent: string | undefined;
-  readonly ip: string | undefined;
-  /** The account's open sessions after this one opens, at most: MAX_SESSIONS. */
-  readonly maxLive: number;
-}
-
-export interface NewRefreshToken {
-  readonly tokenHash: string;
-  readonly expiresAt: Date;
-}
-
-export type RotateResult =
-  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly authTime: Date }
-  /** A spent token came back: the session has been ended (`ended` is empty if it already was). */
-  | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly ended: readonly RevokedSession[] }
-  | { readonly kind: 'invalid' };
-
-export interface RevokedSession {
-  readonly id: string;
-  readonly userId: string;
-  readonly revokedAt: Date;
-}
-
-export type SessionRepository = ReturnType<typeof createSessionRepository>;
-
-export function createSessionRepository(db: Database) {
+export function createSessionRepository(db: Database): SessionRepository {
   const liveAt = (now: Date) => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
   const revokedColumns = { id: sessions.id, userId: sessions.userId, revokedAt: sessions.revokedAt };
   const asRevoked = (rows: { id: string; userId: string; revokedAt: Date | null }[]): RevokedSession[] =>
@@ -48,17 +21,10 @@ export function createSessionRepository(db: Database) {
     });
 
   return {
-    /**
-     * A new session and its first refresh token; the account's least recently used open sessions
-     * beyond `maxLive` end, announced. One statement (see open-session.ts): as atomic as a
-     * transaction, at one round trip on the path of every login.
-     */
+    // One statement (see open-session.ts), which is what makes it atomic at one round trip.
     create: (input: NewSession, token: NewRefreshToken): Promise<OpenedSession> => opener.open(input, token),
 
-    /**
-     * Spends `tokenHash` and stores `next` in the same session. The spend is one conditional
-     * UPDATE … RETURNING: of concurrent callers with one token, exactly one gets the row.
-     */
+    // The spend is one conditional UPDATE … RETURNING: of concurrent callers, exactly one gets the row.
     async rotate(tokenHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult> {
       return db.transaction(async (tx) => {
         const [spent] = await tx
@@ -103,8 +69,7 @@ export function createSessionRepository(db: Database) {
       });
     },
 
-    /** Replaces every unspent refresh token of a live session with `next` (after a password change); the session, or undefined if it has ended. */
-    async reissue(sessionId: string, next: NewRefreshToken, now: Date): Promise<{ id: string; authTime: Date } | undefined> {
+    async reissue(sessionId: string, next: NewRefreshToken, now: Date): Promise<ReissuedSession | undefined> {
       return db.transaction(async (tx) => {
         const [live] = await tx
           .update(sessions)
@@ -125,7 +90,6 @@ export function createSessionRepository(db: Database) {
       return session;
     },
 
-    /** The session a refresh token belongs to, whatever its state. */
     async findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
       const [row] = await db
         .select({ session: sessions })
@@ -135,7 +99,6 @@ export function createSessionRepository(db: Database) {
       return row?.session;
     },
 
-    /** Live sessions of the given users, newest first: one query for a whole page of users. */
     async listLive(userIds: readonly string[], now: Date): Promise<SessionRow[]> {
       if (userIds.length === 0) return [];
       return db
@@ -145,13 +108,11 @@ export function createSessionRepository(db: Database) {
         .orderBy(desc(sessions.createdAt), desc(sessions.id));
     },
 
-    /** Ends the given sessions that are still open, and announces it; returns those it ended. */
     async revoke(ids: readonly string[], now: Date): Promise<RevokedSession[]> {
       if (ids.length === 0) return [];
       return endAndAnnounce(and(inArray(sessions.id, [...ids]), isNull(sessions.revokedAt))!, now);
     },
 
-    /** Ends every open session of a user but `keep`, and announces it. */
     async revokeAllOf(userId: string, now: Date, keep?: string): Promise<RevokedSession[]> {
       return endAndAnnounce(
         and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep === undefined ? undefined : ne(sessions.id, keep))!,
@@ -159,7 +120,6 @@ export function createSessionRepository(db: Database) {
       );
     },
 
-    /** Sessions ended after `since`: what an instance must know at start-up. */
     async revokedSince(since: Date): Promise<RevokedSession[]> {
       return asRevoked(await db.select(revokedColumns).from(sessions).where(gt(sessions.revokedAt, since)));
     },

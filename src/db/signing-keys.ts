@@ -18,17 +18,23 @@ export interface LockedKeys {
   announce(revokedKid?: string): Promise<void>;
 }
 
-export type SigningKeyRepository = ReturnType<typeof createSigningKeyRepository>;
+/** The signing keys, as the database holds them. */
+export interface SigningKeyRepository {
+  /** Every key, newest first. */
+  list(): Promise<SigningKeyRow[]>;
 
-export function createSigningKeyRepository(db: Database) {
+  /**
+   * Runs `work` in a transaction holding a lock every instance takes first: of instances changing
+   * the key set at once, each sees what the one before it committed, so a rotation is carried out once.
+   */
+  locked<T>(work: (keys: LockedKeys) => Promise<T>): Promise<T>;
+}
+
+export function createSigningKeyRepository(db: Database): SigningKeyRepository {
   return {
-    /** Every key, newest first. */
     list: (): Promise<SigningKeyRow[]> => db.select().from(signingKeys).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid)),
 
-    /**
-     * Runs `work` in a transaction holding an advisory lock: of instances changing the key set at
-     * once, each sees what the one before it committed, so a rotation is carried out once.
-     */
+    // A transaction-scoped advisory lock: released by the commit or the rollback, never left behind.
     locked<T>(work: (keys: LockedKeys) => Promise<T>): Promise<T> {
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${SIGNING_KEYS_LOCK})`);

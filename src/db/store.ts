@@ -1,7 +1,9 @@
 import type { Database } from './client';
-import { createSessionRepository, type SessionRepository } from './sessions';
+import type { SessionRepository } from './session-repository';
+import { createSessionRepository } from './sessions';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys';
-import { createUserRepository, type UserRepository } from './users';
+import type { UserRepository } from './user-repository';
+import { createUserRepository } from './users';
 
 export interface Repositories {
   readonly users: UserRepository;

@@ -4,28 +4,7 @@ import type { Database } from './client';
 import { announce, type RevocationEvent, userCutoff } from './revocation-channel';
 import { type Role, type UserRow, users } from './schema';
 import { uniqueViolation } from './unique-violation';
-
-export interface NewUser {
-  readonly username: string;
-  readonly email: string;
-  readonly passwordHash: string;
-  readonly role: Role;
-  readonly createdAt: Date;
-}
-
-export type CreateUserResult = { readonly ok: true; readonly user: UserRow } | { readonly ok: false; readonly taken: 'username' | 'email' };
-
-/** What an insert that yields to existing accounts found: its row if it inserted, and who holds the name and the address. */
-export interface ClaimResult {
-  readonly inserted: UserRow | undefined;
-  readonly byUsername: UserRow | undefined;
-  readonly byEmail: UserRow | undefined;
-}
-
-export interface UserKey {
-  readonly createdAt: Date;
-  readonly id: string;
-}
+import type { ClaimResult, CreateUserResult, NewUser, UserKey, UserRepository } from './user-repository';
 
 /** Printable ASCII: all a login name can hold (validation refuses control characters). */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -35,9 +14,7 @@ const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
   users_email_lower_key: 'email',
 };
 
-export type UserRepository = ReturnType<typeof createUserRepository>;
-
-export function createUserRepository(db: Database) {
+export function createUserRepository(db: Database): UserRepository {
   const byLower = (column: typeof users.username | typeof users.email) =>
     db
       .select()
@@ -61,7 +38,6 @@ export function createUserRepository(db: Database) {
     });
 
   return {
-    /** The unique indexes on lower(...) decide, so a racing duplicate is a value, not a crash. */
     async create(input: NewUser): Promise<CreateUserResult> {
       try {
         const [user] = await db.insert(users).values(input).returning();
@@ -74,11 +50,6 @@ export function createUserRepository(db: Database) {
       }
     },
 
-    /**
-     * Inserts the user unless its username or its email is taken, then reads who holds each. The
-     * unique indexes decide: an insert racing another one for the same name waits for it to commit,
-     * then does nothing, and the reads after it see the winner.
-     */
     async claim(input: NewUser): Promise<ClaimResult> {
       const [inserted] = await db.insert(users).values(input).onConflictDoNothing().returning();
       const holder = async (column: typeof users.username | typeof users.email, value: string) =>
@@ -91,18 +62,12 @@ export function createUserRepository(db: Database) {
       return user;
     },
 
-    /**
-     * By username, or by email when the login has an `@` (usernames cannot). Case-insensitive in
-     * ASCII only: names and addresses are ASCII, and the database's lower() folds Unicode (the
-     * Kelvin sign to `k`), so a login outside ASCII names no account.
-     */
     async findByLogin(login: string): Promise<UserRow | undefined> {
       if (!PRINTABLE_ASCII.test(login)) return undefined;
       const [user] = await (login.includes('@') ? byEmail() : byUsername()).execute({ login });
       return user;
     },
 
-    /** Oldest first; `limit` rows after `after`. */
     async page(limit: number, after: UserKey | undefined): Promise<UserRow[]> {
       return db
         .select()
@@ -123,29 +88,24 @@ export function createUserRepository(db: Database) {
       await db.update(users).set({ passwordHash }).where(eq(users.id, id));
     },
 
-    /** Older access tokens of the user stop working (announced). */
     setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, { role }, at);
     },
 
-    /** Makes the user ADMIN unless it already is (then undefined), so of two instances doing it at once one does (announced). */
     promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, { role: 'ADMIN' }, at, ne(users.role, 'ADMIN'));
     },
 
-    /** Disabling also ends every access token of the user (announced). */
     async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined> {
       if (disabled) return updateAndCutOff(id, { disabled }, at);
       const [user] = await db.update(users).set({ disabled }).where(eq(users.id, id)).returning();
       return user;
     },
 
-    /** Every access token issued to the user so far stops working (announced). */
     revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, {}, at);
     },
 
-    /** Token cut-offs made after `since`: what an instance must know at start-up. */
     async cutoffsSince(since: Date): Promise<RevocationEvent[]> {
       const rows = await db
         .select({ id: users.id, tokenVersion: users.tokenVersion, tokensRevokedAt: users.tokensRevokedAt })

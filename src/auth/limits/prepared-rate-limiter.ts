@@ -4,10 +4,38 @@ import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
 import { rateLimits } from '../../db/schema';
 
-type CounterRow = typeof rateLimits.$inferSelect;
+export type CounterRow = typeof rateLimits.$inferSelect;
+
+/** A statement prepared once, run with the values of its placeholders. */
+export interface PreparedStatement<Values, Row> {
+  execute(values: Values): Promise<Row[]>;
+}
+
+/** A type alias, not an interface: drizzle takes placeholder values as a Record, and only an alias is assignable to one. */
+export type CounterWrite = {
+  readonly key: string;
+  readonly points: number;
+  /** Null: the counter never expires. */
+  readonly expire: Date | null;
+  /** ISO 8601: only compared with, so no column maps it. */
+  readonly now: string;
+};
+
+export type CounterLookup = { readonly key: string; readonly now: string };
 
 /** The four statements RateLimiterDrizzle runs, each built once per database. */
-export function prepareCounterStatements(db: Database) {
+export interface CounterStatements {
+  /** Adds `points` to the key's counter, or starts it afresh when there is none or it has expired; the row after. */
+  readonly add: PreparedStatement<CounterWrite, CounterRow>;
+  /** Sets the key's counter to `points` and `expire`, whatever it held; the row after. */
+  readonly replace: PreparedStatement<CounterWrite, CounterRow>;
+  /** The key's counter, unless it has expired. */
+  readonly get: PreparedStatement<CounterLookup, CounterRow>;
+  /** Deletes the key's counter; its key if there was one. */
+  readonly remove: PreparedStatement<{ readonly key: string }, { key: string }>;
+}
+
+export function prepareCounterStatements(db: Database): CounterStatements {
   const p = (name: string) => sql.placeholder(name);
   const expired = sql`${rateLimits.expire} <= ${p('now')}`;
   const insert = () => db.insert(rateLimits).values({ key: p('key'), points: p('points'), expire: p('expire') });
@@ -34,8 +62,6 @@ export function prepareCounterStatements(db: Database) {
     remove: db.delete(rateLimits).where(eq(rateLimits.key, p('key'))).returning({ key: rateLimits.key }).prepare('rate_limits_remove'),
   };
 }
-
-export type CounterStatements = ReturnType<typeof prepareCounterStatements>;
 
 /**
  * RateLimiterDrizzle with the same statements, prepared once (the library builds each with

@@ -6,13 +6,31 @@ import { isId } from '../ids';
 import type { Principal } from '../principal';
 import type { RevocationList } from './revocation';
 
-export type SessionService = ReturnType<typeof createSessionService>;
+/** The sessions a user (or an ADMIN) sees and ends. */
+export interface SessionService {
+  /** Each user's live sessions, newest first, in the order of `userIds`. */
+  listLive(userIds: readonly string[]): Promise<SessionRow[][]>;
 
-export function createSessionService({ store, revocations, clock }: { store: Store; revocations: RevocationList; clock: Clock }) {
+  /** Every session ends and every access token of the user stops working. */
+  logoutAll(caller: Principal): Promise<true>;
+
+  /**
+   * Ends a session of the caller's, or anyone's for an ADMIN. False when there is no such
+   * session the caller may see, so that others' session ids cannot be probed.
+   */
+  revoke(caller: Principal, sessionId: string): Promise<boolean>;
+}
+
+export interface SessionServiceDeps {
+  readonly store: Store;
+  readonly revocations: RevocationList;
+  readonly clock: Clock;
+}
+
+export function createSessionService({ store, revocations, clock }: SessionServiceDeps): SessionService {
   const now = () => new Date(clock.now());
 
   return {
-    /** Each user's live sessions, newest first, in the order of `userIds`. */
     async listLive(userIds: readonly string[]): Promise<SessionRow[][]> {
       const rows = await store.sessions.listLive(userIds, now());
       const byUser = new Map<string, SessionRow[]>(userIds.map((id) => [id, []]));
@@ -20,7 +38,6 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
       return userIds.map((id) => byUser.get(id)!);
     },
 
-    /** Every session ends and every access token of the user stops working. */
     async logoutAll(caller: Principal): Promise<true> {
       const at = now();
       // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
@@ -33,10 +50,6 @@ export function createSessionService({ store, revocations, clock }: { store: Sto
       return true;
     },
 
-    /**
-     * Ends a session of the caller's, or anyone's for an ADMIN. False when there is no such
-     * session the caller may see, so that others' session ids cannot be probed.
-     */
     async revoke(caller: Principal, sessionId: string): Promise<boolean> {
       if (!isId(sessionId)) return false;
       const session = await store.sessions.findById(sessionId);

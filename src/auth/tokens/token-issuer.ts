@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock';
 import type { UserRow } from '../../db/schema';
-import type { NewRefreshToken } from '../../db/sessions';
+import type { NewRefreshToken } from '../../db/session-repository';
 import type { AccessTokens } from './access-token';
 import type { Principal } from '../principal';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';

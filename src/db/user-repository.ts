@@ -1,0 +1,69 @@
+import type { RevocationEvent } from './revocation-channel';
+import type { Role, UserRow } from './schema';
+
+export interface NewUser {
+  readonly username: string;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: Date;
+}
+
+export type CreateUserResult = { readonly ok: true; readonly user: UserRow } | { readonly ok: false; readonly taken: 'username' | 'email' };
+
+/** What an insert that yields to existing accounts found: its row if it inserted, and who holds the name and the address. */
+export interface ClaimResult {
+  readonly inserted: UserRow | undefined;
+  readonly byUsername: UserRow | undefined;
+  readonly byEmail: UserRow | undefined;
+}
+
+/** Where a page of users starts: the last account of the page before, in creation order. */
+export interface UserKey {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** The accounts, as the database holds them. Changes that end access tokens announce it to every instance. */
+export interface UserRepository {
+  /** The unique indexes on lower(...) decide, so a racing duplicate is a value, not a crash. */
+  create(input: NewUser): Promise<CreateUserResult>;
+
+  /**
+   * Inserts the user unless its username or its email is taken, then reads who holds each. The
+   * unique indexes decide: an insert racing another one for the same name waits for it to commit,
+   * then does nothing, and the reads after it see the winner.
+   */
+  claim(input: NewUser): Promise<ClaimResult>;
+
+  findById(id: string): Promise<UserRow | undefined>;
+
+  /**
+   * By username, or by email when the login has an `@` (usernames cannot). Case-insensitive in
+   * ASCII only: names and addresses are ASCII, and the database's lower() folds Unicode (the
+   * Kelvin sign to `k`), so a login outside ASCII names no account.
+   */
+  findByLogin(login: string): Promise<UserRow | undefined>;
+
+  /** Oldest first; `limit` rows after `after`. */
+  page(limit: number, after: UserKey | undefined): Promise<UserRow[]>;
+
+  count(): Promise<number>;
+
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+
+  /** Older access tokens of the user stop working (announced). */
+  setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined>;
+
+  /** Makes the user ADMIN unless it already is (then undefined), so of two instances doing it at once one does (announced). */
+  promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined>;
+
+  /** Disabling also ends every access token of the user (announced). */
+  setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined>;
+
+  /** Every access token issued to the user so far stops working (announced). */
+  revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined>;
+
+  /** Token cut-offs made after `since`: what an instance must know at start-up. */
+  cutoffsSince(since: Date): Promise<RevocationEvent[]>;
+}
