@@ -6,6 +6,17 @@ import { type HttpTestServer, payloadOf, startTestServer } from '../support/http
 import { newAccount } from '../support/operations';
 import { TEST_SECRET } from '../support/test-app';
 
+/** What a verifier returns for a token the server issued to `payload`'s user. */
+const issuedClaims = (payload: AuthPayload) => ({
+  sub: payload.user.id,
+  role: 'USER',
+  scope: 'user',
+  sid: expect.any(String),
+  jti: expect.any(String),
+  iat: expect.any(Number),
+  exp: expect.any(Number),
+});
+
 // Verification involves no database: one kind is enough.
 describe('verifying access tokens in another service through the JWKS (examples/verify-token.ts)', () => {
   let server: HttpTestServer;
@@ -24,15 +35,7 @@ describe('verifying access tokens in another service through the JWKS (examples/
   const claims = () => jwt.decode(issued.accessToken) as Record<string, unknown>;
 
   it('accepts a token the server issued and returns its claims', async () => {
-    expect(await verify(issued.accessToken)).toEqual({
-      sub: issued.user.id,
-      role: 'USER',
-      scope: 'user',
-      sid: expect.any(String),
-      jti: expect.any(String),
-      iat: expect.any(Number),
-      exp: expect.any(Number),
-    });
+    expect(await verify(issued.accessToken)).toEqual(issuedClaims(issued));
   });
 
   it.each<[string, () => string, string]>([
@@ -65,15 +68,7 @@ describe('verifying HS256 access tokens with the shared secret (examples/verify-
 
   it('accepts a token the server issued and returns its claims', async () => {
     const claims = await verify(issued.accessToken);
-    expect(claims).toEqual({
-      sub: issued.user.id,
-      role: 'USER',
-      scope: 'user',
-      sid: expect.any(String),
-      jti: expect.any(String),
-      iat: expect.any(Number),
-      exp: expect.any(Number),
-    });
+    expect(claims).toEqual(issuedClaims(issued));
     expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
   });
 

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { createLogger } from '../../src/observability/logger';
 import { startHttpServer } from '../../src/http/server';
 import { type DatabaseKind, openTestDatabase } from './databases';
-import type { AuthPayload, GraphQLResult, HttpResult } from './documents';
+import { type AuthPayload, type GraphQLResult, type HttpResult, LOGIN, ME } from './documents';
 import { TEST_SECRET } from './test-app';
 
 export interface RequestOptions {
@@ -111,4 +111,16 @@ export function payloadOf(result: HttpResult, field: string): AuthPayload {
   const payload = result.body.data?.[field] as AuthPayload | undefined;
   if (!payload) throw new Error(`${field} failed (HTTP ${result.status}): ${JSON.stringify(result.body.errors)}`);
   return payload;
+}
+
+/**
+ * A forged or broken Bearer token fails the guarded field alone with TOKEN_INVALID, never the
+ * request: `me` is null with its error, and a login beside it still works.
+ */
+export async function expectRefusedAsInvalid(server: HttpTestServer, token: string, account: { username: string; password: string }): Promise<void> {
+  const me = await server.graphql(ME, { token });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ data: { me: null }, errors: [{ path: ['me'], extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' } }] });
+  const login = await server.graphql(LOGIN, { token, variables: { input: { username: account.username, password: account.password } } });
+  expect(login.body.errors).toBeUndefined();
 }
