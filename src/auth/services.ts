@@ -1,4 +1,6 @@
 import type { AuthService } from './auth-service';
+import type { EmailService } from './mail/email-service';
+import type { PasswordResetService } from './mail/password-reset-service';
 import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
@@ -7,4 +9,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly sessions: SessionService;
   readonly users: UserService;
+  /** Verifying an address, changing it. */
+  readonly emails: EmailService;
+  readonly passwordResets: PasswordResetService;
 }

@@ -1,10 +1,12 @@
 import type { Database } from './client';
+import { createMailTokenRepository, type MailTokenRepository } from './mail-tokens';
 import { createSessionRepository, type SessionRepository } from './sessions';
 import { createUserRepository, type UserRepository } from './users';
 
 export interface Repositories {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly mailTokens: MailTokenRepository;
 }
 
 /** The repositories, and the same repositories bound to one transaction when several writes must land together. */
@@ -16,6 +18,7 @@ export function createStore(db: Database): Store {
   const bind = (target: Database): Repositories => ({
     users: createUserRepository(target),
     sessions: createSessionRepository(target),
+    mailTokens: createMailTokenRepository(target),
   });
   return {
     ...bind(db),

@@ -11,6 +11,8 @@ export interface NewUser {
   readonly passwordHash: string;
   readonly role: Role;
   readonly createdAt: Date;
+  /** An ADMIN made at start-up or by user:create counts as verified. */
+  readonly emailVerified?: boolean;
 }
 
 export type CreateUserResult = { readonly ok: true; readonly user: UserRow } | { readonly ok: false; readonly taken: 'username' | 'email' };
@@ -49,7 +51,7 @@ export function createUserRepository(db: Database) {
   const byEmail = builtOnce(() => byLower(users.email));
 
   /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
-  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date, onlyIf?: SQL) =>
+  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled' | 'passwordHash' | 'emailVerified'>>, at: Date, onlyIf?: SQL) =>
     db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
@@ -130,7 +132,7 @@ export function createUserRepository(db: Database) {
 
     /** Makes the user ADMIN unless it already is (then undefined), so of two instances doing it at once one does (announced). */
     promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined> {
-      return updateAndCutOff(id, { role: 'ADMIN' }, at, ne(users.role, 'ADMIN'));
+      return updateAndCutOff(id, { role: 'ADMIN', emailVerified: true }, at, ne(users.role, 'ADMIN'));
     },
 
     /** Disabling also ends every access token of the user (announced). */
@@ -143,6 +145,35 @@ export function createUserRepository(db: Database) {
     /** Every access token issued to the user so far stops working (announced). */
     revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, {}, at);
+    },
+
+    /**
+     * After a reset by mail: the new password, the address verified (the link reached it), and
+     * every access token issued so far stops working (announced).
+     */
+    resetPassword(id: string, passwordHash: string, at: Date): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, { passwordHash, emailVerified: true }, at);
+    },
+
+    /** Marks the address verified if it is still the account's address. */
+    async markEmailVerified(id: string, email: string): Promise<UserRow | undefined> {
+      const [user] = await db
+        .update(users)
+        .set({ emailVerified: true })
+        .where(and(eq(users.id, id), sql`lower(${users.email}) = lower(${email})`))
+        .returning();
+      return user;
+    },
+
+    /** Gives the account a new, verified address; `taken` when another account has it (the unique index decides). */
+    async changeEmail(id: string, email: string): Promise<{ readonly ok: true; readonly user: UserRow | undefined } | { readonly ok: false }> {
+      try {
+        const [user] = await db.update(users).set({ email, emailVerified: true }).where(eq(users.id, id)).returning();
+        return { ok: true, user };
+      } catch (error) {
+        if (uniqueViolation(error) === 'users_email_lower_key') return { ok: false };
+        throw error;
+      }
     },
 
     /** Token cut-offs made after `since`: what an instance must know at start-up. */
