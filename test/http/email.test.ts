@@ -1,5 +1,7 @@
 import { createUserRepository } from '../../src/db/users';
-import { databaseKinds } from '../support/databases';
+import { openDatabase } from '../../src/db/client';
+import { databaseKinds, describeOnPostgres } from '../support/databases';
+import { createScratchDatabase } from '../support/postgres';
 import {
   CHANGE_EMAIL,
   CHANGE_PASSWORD,
@@ -228,3 +230,40 @@ async function waitForCount(count: () => number, n: number): Promise<void> {
   await waitFor(() => count() >= n, `${n} mails`);
   expect(count()).toBe(n);
 }
+
+describeOnPostgres('a reset on one instance', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let sink: SmtpSink;
+  let a: HttpTestServer;
+  let b: HttpTestServer;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    sink = await startSmtpSink();
+    const open = () => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 3 });
+    const env = { SMTP_URL: sink.url, TRUST_PROXY: 'loopback' };
+    a = await startTestServer(await open(), { env });
+    b = await startTestServer(await open(), { env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await sink?.close();
+    await scratch?.drop();
+  });
+
+  it('ends the sessions and access tokens of the account on another instance', async () => {
+    const account = newAccount('twoinst');
+    const headers = () => ({ 'x-forwarded-for': freshIp() });
+    payloadOf(await a.graphql(REGISTER, { variables: { input: account }, headers: headers() }), 'register');
+    const onB = payloadOf(await b.graphql(LOGIN, { variables: { input: { username: account.username, password: account.password } } }), 'login');
+    expect(outcome(await b.graphql(ME, { token: onB.accessToken }))).toBe('OK');
+
+    expect((await a.graphql(REQUEST_PASSWORD_RESET, { variables: { email: account.email }, headers: headers() })).body.data).toEqual({ requestPasswordReset: true });
+    const token = tokenIn((await sink.waitForMail(account.email, /^Reset your password$/)).text, 'reset-password');
+    payloadOf(await a.graphql(RESET_PASSWORD, { variables: { token, newPassword: 'reset on instance A' } }), 'resetPassword');
+
+    await waitFor(async () => outcome(await b.graphql(ME, { token: onB.accessToken })) === 'UNAUTHENTICATED TOKEN_REVOKED', 'B to refuse the old access token', 1000);
+    expect(outcome(await b.graphql(REFRESH, { variables: { refreshToken: onB.refreshToken } }))).toBe('UNAUTHENTICATED REFRESH_TOKEN_INVALID');
+  });
+});
