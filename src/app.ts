@@ -26,6 +26,13 @@ import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { projectRoot } from './config/project-root';
+import { createEmailService } from './auth/mail/email-service';
+import { createMailLimits, DEFAULT_MAIL_LIMITS, type MailLimitSettings } from './auth/mail/mail-limits';
+import type { MailQueue } from './auth/mail/mail-queue';
+import { type MailOptions, openMail } from './auth/mail/open-mail';
+import { createPasswordResetService } from './auth/mail/password-reset-service';
+import { createOpenUserSession } from './auth/sessions/open-user-session';
+import { createMailTokenSweeper } from './db/mail-tokens';
 
 /** How long past its expiry a token can matter: allows for clock skew between instances. */
 const CLOCK_LEEWAY_MS = 60_000;
@@ -47,7 +54,8 @@ export type AppConfig = Pick<
   | 'metricsEnabled'
   | 'redisUrl'
   | 'maxSessions'
->;
+> &
+  Pick<Config, 'production' | 'dataDir' | 'mail'>;
 
 export interface App {
   readonly services: Services;
@@ -78,6 +86,10 @@ export async function createApp(deps: {
   typeDefs?: readonly string[];
   /** DEFAULT_LIMITS unless given; tests may shorten the durations. */
   limits?: LimitSettings;
+  /** DEFAULT_MAIL_LIMITS unless given. */
+  mailLimits?: MailLimitSettings;
+  /** How mail is sent, beyond what the configuration says (a test's transport, shorter retries). */
+  mail?: MailOptions;
 }): Promise<App> {
   const { config, database, clock } = deps;
   const store = createStore(database.db);
@@ -97,11 +109,13 @@ export async function createApp(deps: {
   });
   let counters: OpenCounterStore | undefined;
   let listening: Listening | undefined;
+  let mailQueue: MailQueue | undefined;
   // In the order they were opened, backwards; also when start-up fails half-way, so that nothing
   // (a bcrypt thread, a Redis connection, a LISTEN) outlives a failed createApp.
   let stopKeys = () => {};
   const close = async () => {
     stopKeys();
+    mailQueue?.close();
     await listening?.close();
     await counters?.close();
     await bcrypt.close();
@@ -133,6 +147,19 @@ export async function createApp(deps: {
     const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
     counters = await openCounterStore(config.redisUrl, database, clock);
     const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
+    const sessionSweeper = createSessionSweeper(database.db, clock, retentionMs);
+    const mail = openMail(config, log, deps.mail);
+    mailQueue = mail.queue;
+    const mailDeps = {
+      store,
+      passwords,
+      mailer: mail.mailer,
+      limits: createMailLimits({ store: counters, settings: deps.mailLimits ?? DEFAULT_MAIL_LIMITS }),
+      attempts: limits,
+      clock,
+      tokenSweeper: createMailTokenSweeper(database.db, clock),
+    };
+    const emails = createEmailService({ ...mailDeps, requireEmailVerification: config.mail.requireEmailVerification });
     const services: Services = {
       auth: createAuthService({
         store,
@@ -141,12 +168,19 @@ export async function createApp(deps: {
         revocations,
         clock,
         limits,
-        sessionSweeper: createSessionSweeper(database.db, clock, retentionMs),
+        sessionSweeper,
         maxSessions: config.maxSessions,
+        mail: emails.accountMail,
       }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),
       signingKeys,
+      emails,
+      passwordResets: createPasswordResetService({
+        ...mailDeps,
+        revocations,
+        openSession: createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions: config.maxSessions }),
+      }),
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);

@@ -58,10 +58,19 @@ export class AuthError extends GatehouseError {
   }
 }
 
+/** Every `extensions.reason` of FORBIDDEN; most refusals carry none. */
+export type ForbiddenReason = 'EMAIL_NOT_VERIFIED';
+
 export class ForbiddenError extends GatehouseError {
   readonly code = 'FORBIDDEN';
-  constructor(message = 'You are not allowed to do this.') {
+  constructor(
+    message = 'You are not allowed to do this.',
+    readonly reason?: ForbiddenReason,
+  ) {
     super(message);
+  }
+  override details(): Readonly<Record<string, string>> {
+    return this.reason === undefined ? {} : { reason: this.reason };
   }
 }
 

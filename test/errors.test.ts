@@ -4,6 +4,7 @@ describe('the error catalog', () => {
   it.each([
     [new AuthError('BAD_CREDENTIALS'), { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' }],
     [new ForbiddenError(), { code: 'FORBIDDEN' }],
+    [new ForbiddenError('Confirm your address first.', 'EMAIL_NOT_VERIFIED'), { code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' }],
     [new InputError('password', 'too short'), { code: 'BAD_USER_INPUT', field: 'password' }],
     [new ConflictError('email'), { code: 'CONFLICT', field: 'email' }],
     [new RateLimitedError(900), { code: 'RATE_LIMITED', retryAfter: 900 }],

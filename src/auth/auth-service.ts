@@ -1,14 +1,17 @@
 import type { Clock } from '../clock';
 import { sessionsEnded } from '../db/revocation-channel';
+import type { UserRow } from '../db/schema';
 import type { Store } from '../db/store';
 import type { Sweeper } from '../db/sweeper';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
 import type { AttemptLimiter } from './limits/attempt-limiter';
 import type { PasswordHasher } from './passwords/password';
 import type { Principal } from './principal';
+import { createOpenUserSession } from './sessions/open-user-session';
 import { hashRefreshToken } from './tokens/refresh-token';
 import type { RevocationList } from './sessions/revocation';
 import type { IssuedSession, TokenIssuer } from './tokens/token-issuer';
+import { emailNotVerified } from './mail/email-not-verified';
 import { loginSchema, passwordSchema, presentedPasswordSchema, registerSchema, validate } from './validation';
 
 /** Where a session was opened from; shown back to the user in `sessions`. */
@@ -45,7 +48,19 @@ export interface AuthServiceDeps {
   readonly sessionSweeper: Sweeper;
   /** Open sessions an account may have (MAX_SESSIONS); opening one more ends the least recently used. */
   readonly maxSessions: number;
+  /** The mails of registering and of changing the password; none by default. */
+  readonly mail?: AccountMail;
 }
+
+/** What the account's own flows tell the mail side (src/auth/mail/), and whether an address must be verified to sign in. */
+export interface AccountMail {
+  readonly requireEmailVerification: boolean;
+  /** Stores a verification token and queues its link; resolves once the token is stored. */
+  registered(user: UserRow): Promise<void>;
+  passwordChanged(user: UserRow): void;
+}
+
+const NO_MAIL: AccountMail = { requireEmailVerification: false, registered: async () => {}, passwordChanged: () => {} };
 
 // A refresh token is 43 characters; anything much longer is not one.
 const MAX_REFRESH_TOKEN_LENGTH = 128;
@@ -77,17 +92,10 @@ export interface AuthService {
   changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession>;
 }
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions }: AuthServiceDeps): AuthService {
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL }: AuthServiceDeps): AuthService {
   const now = () => new Date(clock.now());
 
-  async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
-    sessionSweeper.tidy();
-    const refresh = tokens.nextRefreshToken();
-    const opened = await store.sessions.create({ userId: user.id, now: now(), ...client, maxLive: maxSessions }, refresh.record);
-    // The ended ones were announced to every other instance; this one knows now.
-    revocations.applyAll(sessionsEnded(opened.ended));
-    return tokens.issue(user, opened.session, refresh);
-  }
+  const openSession = createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions });
 
   return {
     async register(input: RegisterInput, client: ClientInfo): Promise<IssuedSession> {
@@ -96,6 +104,9 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const passwordHash = await passwords.hash(valid.password);
       const created = await store.users.create({ ...valid, passwordHash, role: 'USER', createdAt: now() });
       if (!created.ok) throw new ConflictError(created.taken);
+      await mail.registered(created.user);
+      // The account stands; it signs in once the link in the mail has been followed.
+      if (mail.requireEmailVerification) throw emailNotVerified();
       return openSession(created.user, client);
     },
 
@@ -113,6 +124,10 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       if (user.disabled) {
         await attempt.succeeded();
         throw new ForbiddenError('This account is disabled.');
+      }
+      if (mail.requireEmailVerification && !user.emailVerified) {
+        await attempt.succeeded();
+        throw emailNotVerified();
       }
       // The counters are settled while the session is opened: one round trip the fewer to wait for.
       const [issued] = await Promise.all([openSession(user, client), attempt.succeeded()]);
@@ -170,6 +185,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         return { session: reissued, ended: await tx.sessions.revokeAllOf(user.id, at, caller.sessionId) };
       });
       revocations.applyAll(sessionsEnded(revoked.ended));
+      mail.passwordChanged(user);
       return tokens.issue(user, revoked.session, refresh);
     },
   };

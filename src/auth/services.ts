@@ -1,5 +1,7 @@
 import type { AuthService } from './auth-service';
 import type { SigningKeyService } from './keys/signing-key-service';
+import type { EmailService } from './mail/email-service';
+import type { PasswordResetService } from './mail/password-reset-service';
 import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
@@ -9,4 +11,7 @@ export interface Services {
   readonly sessions: SessionService;
   readonly users: UserService;
   readonly signingKeys: SigningKeyService;
+  /** Verifying an address, changing it. */
+  readonly emails: EmailService;
+  readonly passwordResets: PasswordResetService;
 }

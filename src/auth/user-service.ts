@@ -87,6 +87,8 @@ export function createUserService(deps: UserServiceDeps): UserService {
       ...valid,
       passwordHash: await passwords.hash(valid.password),
       role: account.role,
+      // An ADMIN is made by the operator, who vouches for its address.
+      emailVerified: account.role === 'ADMIN',
       createdAt: now(),
     });
     if (!created.ok) throw new ConflictError(created.taken);
@@ -128,12 +130,16 @@ export function createUserService(deps: UserServiceDeps): UserService {
     // The database decides (see UserRepository.claim), which is what keeps concurrent start-ups to one ADMIN.
     async ensureAdmin(account: Omit<NewAccount, 'role'>): Promise<EnsureAdminResult> {
       const valid = validate(registerSchema, account);
-      const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const };
+      const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const, emailVerified: true };
       for (let attempt = 1; ; attempt += 1) {
         const { inserted, byUsername, byEmail } = await store.users.claim({ ...row, createdAt: now() });
         if (inserted) return { action: 'created', user: inserted };
         if (byUsername && byUsername.id === byEmail?.id) {
-          if (byUsername.role === 'ADMIN') return { action: 'unchanged', user: byUsername };
+          if (byUsername.role === 'ADMIN') {
+            // An ADMIN from before addresses were verified counts as verified too.
+            const user = byUsername.emailVerified ? byUsername : ((await store.users.markEmailVerified(byUsername.id, byUsername.email)) ?? byUsername);
+            return { action: 'unchanged', user };
+          }
           const promoted = await store.users.promoteToAdmin(byUsername.id, now());
           if (promoted) {
             revocations.apply(userCutoff(promoted));

@@ -37,6 +37,17 @@ export interface Config {
   /** Set: /metrics is served on this port alone (0: any free one), not on `port`. */
   readonly metricsPort: number | undefined;
   readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
+  readonly mail: MailConfig;
+}
+
+/** Where mail goes and what its links point at (docs/email.md). */
+export interface MailConfig {
+  /** Unset: `.eml` files in DATA_DIR/outbox outside production; mail is off in production. */
+  readonly smtpUrl: string | undefined;
+  readonly from: string;
+  /** The web app's origin (and path), without a trailing slash: links are APP_URL/reset-password?token=… */
+  readonly appUrl: string;
+  readonly requireEmailVerification: boolean;
 }
 
 /** Bounds on one GraphQL request (see src/graphql/query-limits.ts). */
@@ -132,6 +143,11 @@ const env = z.object({
   ADMIN_USERNAME: optional,
   ADMIN_EMAIL: optional,
   ADMIN_PASSWORD: optional,
+  SMTP_URL: optional.pipe(z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional()),
+  // A header: a line break in it would let it add headers of its own.
+  MAIL_FROM: optional.pipe(z.string().regex(/^[^\r\n]+$/, 'MAIL_FROM must be one line, e.g. "Gatehouse <no-reply@example.com>"').optional()),
+  APP_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'APP_URL must be an http:// or https:// URL' }).optional()),
+  REQUIRE_EMAIL_VERIFICATION: optional.pipe(z.stringbool().default(false)),
 });
 
 /**
@@ -168,6 +184,12 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     problems.push('METRICS_PORT: must differ from PORT (it is a listener of its own, serving /metrics alone)');
+  }
+  if (production && e.SMTP_URL !== undefined && (e.APP_URL === undefined || e.MAIL_FROM === undefined)) {
+    problems.push('APP_URL, MAIL_FROM: required in production when SMTP_URL is set (the links in mails point at APP_URL)');
+  }
+  if (production && e.SMTP_URL === undefined && e.REQUIRE_EMAIL_VERIFICATION) {
+    problems.push('REQUIRE_EMAIL_VERIFICATION: needs SMTP_URL in production (with mail off no address could be verified)');
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -208,6 +230,12 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       adminSet === 3
         ? Object.freeze({ username: e.ADMIN_USERNAME!, email: e.ADMIN_EMAIL!, password: e.ADMIN_PASSWORD! })
         : undefined,
+    mail: Object.freeze({
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? 'Gatehouse <gatehouse@localhost>',
+      appUrl: (e.APP_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+      requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+    }),
   });
 }
 

@@ -24,6 +24,8 @@ export const users = pgTable(
      * finds the count moved past what its snapshot saw knows it missed another's session (open-session.ts).
      */
     sessionsOpened: integer('sessions_opened').notNull().default(0),
+    /** Set when a link mailed to the address is followed (or a reset link is), and for an ADMIN made at start-up or by user:create. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
@@ -114,8 +116,31 @@ export const signingKeys = pgTable(
   (t) => [uniqueIndex('signing_keys_one_current').on(t.state).where(sql`${t.state} = 'CURRENT'`)],
 );
 
+export const mailTokenPurposeEnum = pgEnum('mail_token_purpose', ['RESET_PASSWORD', 'VERIFY_EMAIL', 'CHANGE_EMAIL']);
+
+/**
+ * The tokens of links sent by mail: only their SHA-256 is stored, and a token is deleted when it
+ * is used, so each works once. `email` is the address the link was sent to: the one a verification
+ * confirms, or the new one a change of address sets.
+ */
+export const mailTokens = pgTable(
+  'mail_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: mailTokenPurposeEnum('purpose').notNull(),
+    email: text('email').notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('mail_tokens_user_id_purpose_idx').on(t.userId, t.purpose), index('mail_tokens_expires_at_idx').on(t.expiresAt)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type SigningKeyState = (typeof signingKeyStateEnum.enumValues)[number];
+export type MailTokenPurpose = (typeof mailTokenPurposeEnum.enumValues)[number];
 export type Role = (typeof roleEnum.enumValues)[number];

@@ -7,6 +7,8 @@ export interface NewUser {
   readonly passwordHash: string;
   readonly role: Role;
   readonly createdAt: Date;
+  /** An ADMIN made at start-up or by user:create counts as verified. */
+  readonly emailVerified?: boolean;
 }
 
 export type CreateUserResult = { readonly ok: true; readonly user: UserRow } | { readonly ok: false; readonly taken: 'username' | 'email' };
@@ -63,6 +65,18 @@ export interface UserRepository {
 
   /** Every access token issued to the user so far stops working (announced). */
   revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined>;
+
+  /**
+   * After a reset by mail: the new password, the address verified (the link reached it), and
+   * every access token issued so far stops working (announced).
+   */
+  resetPassword(id: string, passwordHash: string, at: Date): Promise<UserRow | undefined>;
+
+  /** Marks the address verified if it is still the account's address. */
+  markEmailVerified(id: string, email: string): Promise<UserRow | undefined>;
+
+  /** Gives the account a new, verified address; `ok: false` when another account has it (the unique index decides). */
+  changeEmail(id: string, email: string): Promise<{ readonly ok: true; readonly user: UserRow | undefined } | { readonly ok: false }>;
 
   /** Token cut-offs made after `since`: what an instance must know at start-up. */
   cutoffsSince(since: Date): Promise<RevocationEvent[]>;

@@ -26,7 +26,7 @@ export function createUserRepository(db: Database): UserRepository {
   const byEmail = builtOnce(() => byLower(users.email));
 
   /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
-  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date, onlyIf?: SQL) =>
+  const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled' | 'passwordHash' | 'emailVerified'>>, at: Date, onlyIf?: SQL) =>
     db.transaction(async (tx) => {
       const [user] = await tx
         .update(users)
@@ -93,7 +93,7 @@ export function createUserRepository(db: Database): UserRepository {
     },
 
     promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined> {
-      return updateAndCutOff(id, { role: 'ADMIN' }, at, ne(users.role, 'ADMIN'));
+      return updateAndCutOff(id, { role: 'ADMIN', emailVerified: true }, at, ne(users.role, 'ADMIN'));
     },
 
     async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined> {
@@ -106,6 +106,30 @@ export function createUserRepository(db: Database): UserRepository {
       return updateAndCutOff(id, {}, at);
     },
 
+    resetPassword(id: string, passwordHash: string, at: Date): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, { passwordHash, emailVerified: true }, at);
+    },
+
+    async markEmailVerified(id: string, email: string): Promise<UserRow | undefined> {
+      const [user] = await db
+        .update(users)
+        .set({ emailVerified: true })
+        .where(and(eq(users.id, id), sql`lower(${users.email}) = lower(${email})`))
+        .returning();
+      return user;
+    },
+
+    async changeEmail(id: string, email: string): Promise<{ readonly ok: true; readonly user: UserRow | undefined } | { readonly ok: false }> {
+      try {
+        const [user] = await db.update(users).set({ email, emailVerified: true }).where(eq(users.id, id)).returning();
+        return { ok: true, user };
+      } catch (error) {
+        if (uniqueViolation(error) === 'users_email_lower_key') return { ok: false };
+        throw error;
+      }
+    },
+
+    /** Token cut-offs made after `since`: what an instance must know at start-up. */
     async cutoffsSince(since: Date): Promise<RevocationEvent[]> {
       const rows = await db
         .select({ id: users.id, tokenVersion: users.tokenVersion, tokensRevokedAt: users.tokensRevokedAt })

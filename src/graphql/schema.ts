@@ -9,6 +9,7 @@ import { applyAuthDirective } from './auth-directive';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { DateTime } from './date-time';
 import type { Resolvers } from './generated/resolvers-types';
+import { emailMutationResolvers } from './resolvers/email-mutations';
 import { mutationResolvers } from './resolvers/mutation';
 import { queryResolvers } from './resolvers/query';
 import { ownerOf, userResolvers } from './resolvers/user';
@@ -26,7 +27,7 @@ export function buildUnguardedSchema(typeDefs: readonly string[], services: Serv
   const resolvers: Resolvers = {
     DateTime,
     Query: queryResolvers(services),
-    Mutation: mutationResolvers(services, events),
+    Mutation: { ...mutationResolvers(services, events), ...emailMutationResolvers(services) },
     ...userResolvers(services),
   };
   return makeExecutableSchema({ typeDefs: [...typeDefs], resolvers });

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       maxSessions: 50,
       metricsEnabled: true,
       admin: undefined,
+      mail: { smtpUrl: undefined, from: 'Gatehouse <gatehouse@localhost>', appUrl: 'http://localhost:3000', requireEmailVerification: false },
     });
   });
 
@@ -59,6 +60,10 @@ describe('loadConfig', () => {
       GRAPHQL_INTROSPECTION: 'false',
       MAX_SESSIONS: '5',
       METRICS_ENABLED: 'false',
+      SMTP_URL: 'smtps://gate:pw@mail.internal:465',
+      MAIL_FROM: 'Gatehouse <no-reply@example.com>',
+      APP_URL: 'https://app.example.com/',
+      REQUIRE_EMAIL_VERIFICATION: 'true',
       ...ADMIN,
     });
     expect(config).toEqual({
@@ -83,6 +88,7 @@ describe('loadConfig', () => {
       maxSessions: 5,
       metricsEnabled: false,
       admin: { username: 'root', email: 'root@example.com', password: 'long enough password' },
+      mail: { smtpUrl: 'smtps://gate:pw@mail.internal:465', from: 'Gatehouse <no-reply@example.com>', appUrl: 'https://app.example.com', requireEmailVerification: true },
     });
   });
 
@@ -251,10 +257,37 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('mail', () => {
+    const SMTP = { SMTP_URL: 'smtp://mail.internal:587', APP_URL: 'https://app.example.com', MAIL_FROM: 'Gatehouse <no-reply@example.com>' };
+
+    it.each(['http://mail.internal', 'mail.internal:25', 'smtp//x'])('refuses SMTP_URL=%s, naming it', (url) => {
+      expect(() => loadConfig({ SMTP_URL: url })).toThrow(namingVariable('SMTP_URL'));
+    });
+
+    it('refuses an APP_URL that is not http(s), and a MAIL_FROM of more than one line (a header could be slipped in)', () => {
+      expect(() => loadConfig({ APP_URL: 'javascript:alert(1)' })).toThrow(namingVariable('APP_URL'));
+      expect(() => loadConfig({ MAIL_FROM: 'a@example.com\r\nBcc: victim@example.com' })).toThrow(namingVariable('MAIL_FROM'));
+    });
+
+    it.each(['APP_URL', 'MAIL_FROM'])('in production with SMTP_URL, requires %s', (missing) => {
+      const partial: Record<string, string> = { ...PRODUCTION, ...SMTP };
+      delete partial[missing];
+      expect(() => loadConfig(partial)).toThrow(namingVariable(missing));
+      expect(loadConfig({ ...PRODUCTION, ...SMTP }).mail.appUrl).toBe('https://app.example.com');
+    });
+
+    it('in production, refuses REQUIRE_EMAIL_VERIFICATION=true with mail off: no address could ever be verified', () => {
+      expect(() => loadConfig({ ...PRODUCTION, REQUIRE_EMAIL_VERIFICATION: 'true' })).toThrow(namingVariable('REQUIRE_EMAIL_VERIFICATION'));
+      expect(loadConfig({ ...PRODUCTION, ...SMTP, REQUIRE_EMAIL_VERIFICATION: 'true' }).mail.requireEmailVerification).toBe(true);
+      expect(loadConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }).mail.requireEmailVerification).toBe(true);
+    });
+  });
+
   it('returns a frozen config', () => {
     const config = loadConfig(ADMIN);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.admin)).toBe(true);
+    expect(Object.isFrozen(config.mail)).toBe(true);
     expect(() => {
       (config as { port: number }).port = 1;
     }).toThrow(TypeError);

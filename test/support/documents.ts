@@ -30,7 +30,19 @@ export const SET_USER_DISABLED = `mutation SetUserDisabled($userId: ID!, $disabl
   setUserDisabled(userId: $userId, disabled: $disabled) { id disabled }
 }`;
 
+export const REQUEST_PASSWORD_RESET = `mutation RequestPasswordReset($email: String!) { requestPasswordReset(email: $email) }`;
+export const RESET_PASSWORD = `mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword) { ${AUTH_PAYLOAD} }
+}`;
+export const VERIFY_EMAIL = `mutation VerifyEmail($token: String!) { verifyEmail(token: $token) }`;
+export const REQUEST_EMAIL_VERIFICATION = `mutation RequestEmailVerification { requestEmailVerification }`;
+export const CHANGE_EMAIL = `mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {
+  changeEmail(newEmail: $newEmail, currentPassword: $currentPassword)
+}`;
+export const SEND_PASSWORD_RESET = `mutation SendPasswordReset($userId: ID!) { sendPasswordReset(userId: $userId) }`;
+
 export const ME = `query Me { me { id username } }`;
+export const MY_EMAIL = `query MyEmail { me { email emailVerified } }`;
 export const MY_SESSIONS = `query MySessions { me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }`;
 export const USER = `query User($id: ID!) { user(id: $id) { id username role } }`;
 /** ADMIN only: what a test asks to see whether a token carries the ADMIN role. */

@@ -6,8 +6,10 @@ import type { DatabaseHandle } from '../../src/db/client';
 import { createLogger } from '../../src/observability/logger';
 import { startHttpServer } from '../../src/http/server';
 import { type DatabaseKind, openTestDatabase } from './databases';
+import type { MailLimitSettings } from '../../src/auth/mail/mail-limits';
+import type { MailOptions } from '../../src/auth/mail/open-mail';
 import { type AuthPayload, type GraphQLResult, type HttpResult, LOGIN, ME } from './documents';
-import { TEST_SECRET } from './test-app';
+import { DISCARD_MAIL, TEST_SECRET } from './test-app';
 
 export interface RequestOptions {
   variables?: Record<string, unknown>;
@@ -25,6 +27,12 @@ export interface StartOptions {
   clock?: Clock;
   /** The limits the service runs with (DEFAULT_LIMITS) unless given; a test that is not about them may give roomier ones. */
   limits?: LimitSettings;
+  mailLimits?: MailLimitSettings;
+  /**
+   * How mail is sent. Unless given, or SMTP_URL is in `env`, or NODE_ENV=production (mail off),
+   * mail goes nowhere: tests that are not about it write no outbox files.
+   */
+  mail?: MailOptions;
 }
 
 export interface HttpTestServer {
@@ -62,7 +70,8 @@ export async function startTestServer(target: DatabaseKind | DatabaseHandle, opt
   // The listener goes first, as in main: PGlite refuses an UNLISTEN once closed.
   const closeDatabase = () => (databaseClosed ??= stopApp().then(() => database.close()));
   try {
-    app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: options.clock ?? systemClock, log: logger, limits: options.limits });
+    const mail = options.mail ?? (config.mail.smtpUrl !== undefined || config.production ? undefined : { transport: DISCARD_MAIL });
+    app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock: options.clock ?? systemClock, log: logger, limits: options.limits, mailLimits: options.mailLimits, mail });
     const server = await startHttpServer(app, logger, {
       port: 0,
       host: '127.0.0.1',

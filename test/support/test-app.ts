@@ -3,6 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { type App, createApp } from '../../src/app';
 import type { LimitSettings } from '../../src/auth/limits/attempt-limiter';
 import type { DatabaseHandle } from '../../src/db/client';
+import type { MailTransport } from '../../src/auth/mail/mail-transport';
 import { loadConfig } from '../../src/config/config';
 import { createApollo } from '../../src/graphql/apollo';
 import { createContext, type GraphQLContext } from '../../src/graphql/context';
@@ -13,6 +14,9 @@ import { FakeClock } from './fake-clock';
 import { login, newAccount, pairOf } from './operations';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+
+/** A mail transport that sends nothing: what tests not about mail run with, so that no outbox files are written. */
+export const DISCARD_MAIL: MailTransport = { kind: 'discard', send: async () => ({}), close: () => {} };
 
 export interface ExecuteOptions {
   variables?: Record<string, unknown>;
@@ -44,7 +48,7 @@ export async function createTestApp(kind: DatabaseKind, env: Record<string, stri
   const config = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', ...env });
   const clock = options.clock ?? new FakeClock();
   const database = options.database ?? (await openTestDatabase(kind));
-  const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock, limits: options.limits });
+  const app = await createApp({ config, jwtSecret: TEST_SECRET, database, clock, limits: options.limits, mail: config.mail.smtpUrl === undefined ? { transport: DISCARD_MAIL } : undefined });
   const apollo = createApollo({ schema: app.schema, production: false, logger: createLogger({ logLevel: 'silent' }), limits: config.graphql });
   await apollo.start();
   return {

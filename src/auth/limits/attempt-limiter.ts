@@ -57,6 +57,8 @@ export interface AttemptLimiter {
   beginPasswordCheck(account: CountedAccount, ip: string | undefined): Promise<Omit<LoginAttempt, 'mayCheckPassword'>>;
   /** Counts a registration from `ip`; throws RateLimitedError over the limit. */
   countRegistration(ip: string | undefined): Promise<void>;
+  /** Starts the account's consecutive failures from `ip` again, for it and each of its names, as a successful login does (after a reset by mail). */
+  clearFailures(account: CountedAccount, ip: string | undefined): Promise<void>;
 }
 
 // Long enough for the three one-minute slots a gate reads; flights never refuse.
@@ -70,7 +72,7 @@ function gateFor(store: CounterStore, clock: Clock, keyPrefix: string, rule: Cou
 }
 
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, and with an Error when its store fails. */
-async function take(counter: RateLimiterAbstract, key: string): Promise<void> {
+export async function take(counter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await counter.consume(key);
   } catch (error) {
@@ -149,6 +151,11 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
     async countRegistration(ip) {
       store.tidy();
       await take(registerIp, ip ?? 'unknown');
+    },
+
+    async clearFailures(account, ip) {
+      const ipKey = ip ?? 'unknown';
+      await Promise.all([byAccount.reset(`user:${account.id}|${ipKey}`), resetNames(account, '', ipKey)]);
     },
   };
 }

@@ -41,6 +41,8 @@ export type LoginInput = {
 
 export type Mutation = {
   readonly __typename?: 'Mutation';
+  /** Mails a confirmation link to the new address; the change happens when it is followed. The old address is told. */
+  readonly changeEmail: Scalars['Boolean']['output'];
   /** Ends every other session of the caller and returns a fresh pair for this one. */
   readonly changePassword: AuthPayload;
   readonly login: AuthPayload;
@@ -51,15 +53,31 @@ export type Mutation = {
   /** Rotates: the refresh token given is spent, and a new pair is returned. */
   readonly refresh: AuthPayload;
   readonly register: AuthPayload;
+  /** Mails the caller a new verification link. */
+  readonly requestEmailVerification: Scalars['Boolean']['output'];
+  /** Mails a reset link when an account has this address. Always true, in the same time, whether or not one has. */
+  readonly requestPasswordReset: Scalars['Boolean']['output'];
+  /** Sets a new password with the token from the reset mail; ends every session; returns a new session's pair. */
+  readonly resetPassword: AuthPayload;
   /** Ends one session of the caller's (an ADMIN may end anyone's). */
   readonly revokeSession: Scalars['Boolean']['output'];
   /** At once, everywhere: the key leaves the JWKS and every token it signed is refused. */
   readonly revokeSigningKey: ReadonlyArray<SigningKey>;
   /** Promotes the NEXT key to CURRENT and makes a new NEXT key. */
   readonly rotateSigningKey: ReadonlyArray<SigningKey>;
+  /** ADMIN: mails the user a reset link. */
+  readonly sendPasswordReset: Scalars['Boolean']['output'];
   /** A disabled user cannot log in, and every token they hold stops working at once. */
   readonly setUserDisabled: User;
   readonly setUserRole: User;
+  /** Confirms an address with the token from a verification mail (after register or changeEmail). */
+  readonly verifyEmail: Scalars['Boolean']['output'];
+};
+
+
+export type MutationChangeEmailArgs = {
+  currentPassword: Scalars['String']['input'];
+  newEmail: Scalars['String']['input'];
 };
 
 
@@ -88,6 +106,17 @@ export type MutationRegisterArgs = {
 };
 
 
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -95,6 +124,11 @@ export type MutationRevokeSessionArgs = {
 
 export type MutationRevokeSigningKeyArgs = {
   kid: Scalars['ID']['input'];
+};
+
+
+export type MutationSendPasswordResetArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -107,6 +141,11 @@ export type MutationSetUserDisabledArgs = {
 export type MutationSetUserRoleArgs = {
   role: Role;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type PageInfo = {
@@ -183,6 +222,8 @@ export type User = {
   readonly createdAt: Scalars['DateTime']['output'];
   readonly disabled?: Maybe<Scalars['Boolean']['output']>;
   readonly email?: Maybe<Scalars['String']['output']>;
+  /** True once the address has been confirmed by a link sent to it. */
+  readonly emailVerified?: Maybe<Scalars['Boolean']['output']>;
   readonly id: Scalars['ID']['output'];
   readonly role: Role;
   /** Live sessions (refresh-token families), newest first. */
@@ -343,17 +384,23 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  changeEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'currentPassword' | 'newEmail'>>;
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refresh?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   revokeSigningKey?: Resolver<ReadonlyArray<ResolversTypes['SigningKey']>, ParentType, ContextType, RequireFields<MutationRevokeSigningKeyArgs, 'kid'>>;
   rotateSigningKey?: Resolver<ReadonlyArray<ResolversTypes['SigningKey']>, ParentType, ContextType>;
+  sendPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSendPasswordResetArgs, 'userId'>>;
   setUserDisabled?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserDisabledArgs, 'disabled' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -391,6 +438,7 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   disabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   sessions?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Session']>>, ParentType, ContextType>;
