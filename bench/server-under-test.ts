@@ -30,9 +30,10 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const app = await createApp({ config, jwtSecret: config.jwtSecret!, database, clock: systemClock, log: logger });
   const username = `bench_${process.pid}`;
   const password = 'bench password long enough';
+  // The `me` caller is none of the accounts that log in: at MAX_SESSIONS their logins end their oldest sessions.
   const issued = await app.services.auth.register({ username, email: `${username}@example.com`, password }, { ip: undefined, userAgent: 'bench' });
-  const accounts = [{ username, password }];
-  for (let i = 1; i < ACCOUNTS; i += 1) {
+  const accounts: { username: string; password: string }[] = [];
+  for (let i = 1; i <= ACCOUNTS; i += 1) {
     const account = { username: `${username}_${i}`, password };
     await app.services.users.create({ ...account, email: `${account.username}@example.com`, role: 'USER' });
     accounts.push(account);
