@@ -1,4 +1,4 @@
-import { inArray, lt } from 'drizzle-orm';
+import { inArray, lt, or } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from './client';
 import { refreshTokens, sessions } from './schema';
@@ -9,13 +9,18 @@ const SWEEP_BATCH = 1_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Deletes up to `limit` sessions that expired before `before` (their refresh tokens go with
- * them), and up to `limit` refresh tokens of any session that expired before it: spent tokens,
+ * Deletes up to `limit` sessions that expired or were ended before `before` (their refresh tokens
+ * go with them: an ended session's would be refused anyway), and up to `limit` refresh tokens of
+ * any session that expired before it: spent tokens,
  * kept to tell a replay, only need keeping while they could otherwise have been accepted.
  * Returns the larger of the two counts, so that a full batch of either shows.
  */
 export async function sweepExpiredSessions(db: Database, before: Date, limit: number): Promise<number> {
-  const staleSessions = db.select({ id: sessions.id }).from(sessions).where(lt(sessions.expiresAt, before)).limit(limit);
+  const staleSessions = db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(or(lt(sessions.expiresAt, before), lt(sessions.revokedAt, before)))
+    .limit(limit);
   const endedSessions = await db.delete(sessions).where(inArray(sessions.id, staleSessions)).returning({ id: sessions.id });
   const staleTokens = db.select({ tokenHash: refreshTokens.tokenHash }).from(refreshTokens).where(lt(refreshTokens.expiresAt, before)).limit(limit);
   const spentTokens = await db.delete(refreshTokens).where(inArray(refreshTokens.tokenHash, staleTokens)).returning({ tokenHash: refreshTokens.tokenHash });
@@ -24,7 +29,9 @@ export async function sweepExpiredSessions(db: Database, before: Date, limit: nu
 
 /**
  * Keeps `sessions` and `refresh_tokens` from growing for ever: now and then, when told of a
- * login, registration or refresh, deletes what expired over `graceMs` ago. The grace must cover
+ * login, registration or refresh, deletes what expired or ended over `graceMs` ago (so an account
+ * that logs in again and again, each login ending its least recently used session, piles up
+ * nothing). The grace must cover
  * the access tokens' lifetime and clock leeway (a session's access tokens never outlive it by
  * more), and a day on top so that nothing a client could still present is ever deleted.
  */

@@ -55,6 +55,21 @@ describe.each(databaseKinds())('session sweeping on %s', (kind) => {
     expect(await tokensLeft(all.map((s) => s.tokenHash))).toEqual(kept.map((s) => s.tokenHash).sort());
   });
 
+  it('deletes sessions ended before the cut-off, however long they had to live, and keeps those ended since', async () => {
+    const userId = await newUserId();
+    const cutoff = new Date(Date.UTC(2026, 0, 1));
+    const [endedLongAgo, endedSince] = [
+      await sessionExpiringAt(userId, new Date(cutoff.getTime() + 20 * DAY)),
+      await sessionExpiringAt(userId, new Date(cutoff.getTime() + 20 * DAY)),
+    ];
+    await database.db.update(sessions).set({ revokedAt: new Date(cutoff.getTime() - HOUR) }).where(eq(sessions.id, endedLongAgo.id));
+    await database.db.update(sessions).set({ revokedAt: new Date(cutoff.getTime() + HOUR) }).where(eq(sessions.id, endedSince.id));
+
+    await sweepExpiredSessions(database.db, cutoff, 100);
+    expect(await sessionsLeft([endedLongAgo.id, endedSince.id])).toEqual([endedSince.id]);
+    expect(await tokensLeft([endedLongAgo.tokenHash, endedSince.tokenHash])).toEqual([endedSince.tokenHash]);
+  });
+
   it('deletes a live session’s expired spent tokens and keeps the rest of it', async () => {
     const userId = await newUserId();
     const cutoff = new Date(Date.UTC(2026, 0, 1));
