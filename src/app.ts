@@ -6,6 +6,10 @@ import { createAuthService } from './auth/auth-service';
 import { createKeyEncryption } from './auth/keys/key-encryption';
 import { createKeyRing, type KeyRing } from './auth/keys/key-ring';
 import { createSigningKeyService } from './auth/keys/signing-key-service';
+import { createMfaService } from './auth/mfa/mfa-service';
+import { createSecondFactorService } from './auth/mfa/second-factor-service';
+import { createSecretBox } from './auth/mfa/secret-box';
+import { createTotp } from './auth/mfa/totp';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
 import { BCRYPT_THREAD_NICE, BcryptPool } from './auth/passwords/bcrypt-pool';
 import { createPasswordHasher } from './auth/passwords/password';
@@ -133,6 +137,8 @@ export async function createApp(deps: {
     const tokens = createTokenIssuer({ accessTokens, clock, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
     counters = await openCounterStore(config.redisUrl, database, clock);
     const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
+    const totp = createTotp({ clock, issuer: config.jwtIssuer });
+    const secrets = createSecretBox(deps.jwtSecret);
     const services: Services = {
       auth: createAuthService({
         store,
@@ -147,6 +153,8 @@ export async function createApp(deps: {
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),
       signingKeys,
+      mfa: createMfaService({ store, totp, secrets, limits, revocations, clock }),
+      secondFactor: createSecondFactorService({ store, totp, secrets, passwords, tokens, limits, clock }),
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);

@@ -80,10 +80,12 @@ export interface AuthService {
 export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions }: AuthServiceDeps): AuthService {
   const now = () => new Date(clock.now());
 
+  /** An account with a second factor gets a session pending it, whatever way in proved the password. */
   async function openSession(user: IssuedSession['user'], client: ClientInfo): Promise<IssuedSession> {
     sessionSweeper.tidy();
     const refresh = tokens.nextRefreshToken();
-    const opened = await store.sessions.create({ userId: user.id, now: now(), ...client, maxLive: maxSessions }, refresh.record);
+    const secondFactor = user.totpSecret === null ? 'NONE' : 'PENDING';
+    const opened = await store.sessions.create({ userId: user.id, now: now(), ...client, maxLive: maxSessions, secondFactor }, refresh.record);
     // The ended ones were announced to every other instance; this one knows now.
     revocations.applyAll(sessionsEnded(opened.ended));
     return tokens.issue(user, opened.session, refresh);
@@ -115,7 +117,8 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         throw new ForbiddenError('This account is disabled.');
       }
       // The counters are settled while the session is opened: one round trip the fewer to wait for.
-      const [issued] = await Promise.all([openSession(user, client), attempt.succeeded()]);
+      // With a second factor to give, the sign-in is not complete, so the count is not restarted.
+      const [issued] = await Promise.all([openSession(user, client), user.totpSecret === null ? attempt.succeeded() : attempt.passwordOnly()]);
       return issued;
     },
 
@@ -128,7 +131,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         case 'rotated': {
           const user = await store.users.findById(result.userId);
           if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
-          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime }, next);
+          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime, secondFactor: result.secondFactor }, next);
         }
         case 'reused':
           revocations.applyAll(sessionsEnded(result.ended));

@@ -1,5 +1,7 @@
 import type { AuthService } from './auth-service';
 import type { SigningKeyService } from './keys/signing-key-service';
+import type { MfaService } from './mfa/mfa-service';
+import type { SecondFactorService } from './mfa/second-factor-service';
 import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
@@ -9,4 +11,6 @@ export interface Services {
   readonly sessions: SessionService;
   readonly users: UserService;
   readonly signingKeys: SigningKeyService;
+  readonly mfa: MfaService;
+  readonly secondFactor: SecondFactorService;
 }

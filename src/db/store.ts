@@ -1,4 +1,5 @@
 import type { Database } from './client';
+import { createSecondFactorRepository, type SecondFactorRepository } from './second-factors';
 import type { SessionRepository } from './session-repository';
 import { createSessionRepository } from './sessions';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys';
@@ -9,6 +10,7 @@ export interface Repositories {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly secondFactors: SecondFactorRepository;
 }
 
 /** The repositories, and the same repositories bound to one transaction when several writes must land together. */
@@ -21,6 +23,7 @@ export function createStore(db: Database): Store {
     users: createUserRepository(target),
     sessions: createSessionRepository(target),
     signingKeys: createSigningKeyRepository(target),
+    secondFactors: createSecondFactorRepository(target),
   });
   return {
     ...bind(db),

@@ -49,8 +49,16 @@ function guard(
   const anyCaller = allows === ANY_CALLER;
   // The Bearer's caller unless a mutation of this request established another (rare). callerOf
   // starts with the same test; repeating it here keeps the common case inline, which matters on
-  // a large list, as does keeping one wrapper per field shape (docs/performance.md).
-  const callerFor = (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info));
+  // a large list, as does keeping one wrapper per field shape (docs/performance.md). A session
+  // pending its second factor is no caller (MFA_REQUIRED) unless the rule admits it: chosen here,
+  // once, so a rule that refuses it costs nothing more per field.
+  const callerFor =
+    rule.mfa !== false
+      ? (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info))
+      : (context: GraphQLContext, info: GraphQLResolveInfo): Authentication => {
+          const caller = context.payloadCallers.size === 0 ? context.auth : callerOf(context, info);
+          return caller.pending ?? caller;
+        };
   const refuse = (caller: Authentication): never => {
     const reason = caller.ok ? 'FORBIDDEN' : caller.reason;
     events.denied(reason);
@@ -113,5 +121,7 @@ function readRule(schema: GraphQLSchema, node: GraphQLFieldConfig<unknown, unkno
   if (!isRole(requires)) throw new Error(`@auth(requires: ${String(requires)}) is not a role`);
   const fresh: unknown = applied['fresh'];
   if (fresh !== undefined && (typeof fresh !== 'number' || fresh < 0)) throw new Error(`@auth(fresh: ${String(fresh)}) is not a number of seconds`);
-  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true, ...(fresh === undefined ? {} : { fresh }) });
+  // Absent from a schema whose directive has no `mfa` argument: refusing a pending session is the safe side.
+  const mfa = applied['mfa'] !== false;
+  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true, mfa, ...(fresh === undefined ? {} : { fresh }) });
 }
