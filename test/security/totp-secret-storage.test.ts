@@ -23,9 +23,9 @@ async function storeSecrets(database: DatabaseHandle): Promise<{ forms: Buffer[]
     const confirmed = await enroll();
     expect((await t.execute(CONFIRM_TOTP, { token: user.accessToken, variables: { code: codeAt(t, confirmed) } })).errors).toBeUndefined();
     const pending = await enroll();
-    const forms = [confirmed, pending].flatMap((secret) => {
+    const forms = [confirmed, pending].flatMap((secret): Buffer[] => {
       const raw = base32Bytes(secret);
-      return [secret, secret.toLowerCase(), raw.toString('hex'), raw.toString('base64'), raw.toString('base64url')].map((s) => Buffer.from(s)).concat([raw]);
+      return [raw, ...[secret, secret.toLowerCase(), raw.toString('hex'), raw.toString('base64'), raw.toString('base64url')].map((s) => Buffer.from(s))];
     });
     return { forms, userId: user.id };
   } finally {
