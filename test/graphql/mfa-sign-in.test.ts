@@ -75,6 +75,21 @@ describe.each(databaseKinds())('signing in with a second factor on %s', (kind) =
     expect(outcomeOf(await t.execute(VERIFY_TOTP, { token: second.accessToken, ip: user.ip, variables: { code: codeAt(t, user.secret, 1) } }))).toBe('OK');
   });
 
+  it('accepts one code once even when two sessions send it at the same moment', async () => {
+    const user = await mfaUser();
+    const [a, b] = [mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login'), mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login')];
+    const code = codeAt(t, user.secret);
+    const results = await Promise.all([a, b].map((pair) => t.execute(VERIFY_TOTP, { token: pair.accessToken, ip: user.ip, variables: { code } })));
+    expect(results.map(outcomeOf).sort()).toEqual(['BAD_USER_INPUT', 'OK']);
+  });
+
+  it('takes a recovery code once, also when it is sent twice at the same moment', async () => {
+    const user = await mfaUser();
+    const [a, b] = [mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login'), mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login')];
+    const results = await Promise.all([a, b].map((pair) => t.execute(USE_RECOVERY_CODE, { token: pair.accessToken, ip: user.ip, variables: { code: user.codes[0] } })));
+    expect(results.map(outcomeOf).sort()).toEqual(['BAD_USER_INPUT', 'OK']);
+  });
+
   it('takes a recovery code once', async () => {
     const user = await mfaUser();
     const first = mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login');
