@@ -100,6 +100,13 @@ describe.each(databaseKinds())('signing in with a second factor on %s', (kind) =
     expectOnlyError(again, ['useRecoveryCode'], { code: 'BAD_USER_INPUT', field: 'code' });
   });
 
+  it('lets a pending pair log out: its session ends', async () => {
+    const user = await mfaUser();
+    const pending = mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login');
+    expect((await t.execute('mutation { logout }', { token: pending.accessToken })).data).toEqual({ logout: true });
+    expect(outcomeOf(await t.execute(REFRESH_MFA, { variables: { refreshToken: pending.refreshToken } }))).toBe('REFRESH_TOKEN_INVALID');
+  });
+
   it('keeps a refreshed pending pair pending, with its auth_time', async () => {
     const user = await mfaUser();
     const pending = mfaPairOf(await loginMfa(t, user, { ip: user.ip }), 'login');
