@@ -5,11 +5,11 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', {}],
-    // jose ships ES modules only, which jest's CommonJS runtime cannot load on Node 20: compiled
-    // for the tests alone (Node itself loads them as they are).
-    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
+    // jose and otplib's @scure/@noble dependencies ship ES modules only, which jest's CommonJS
+    // runtime cannot load on Node 20: compiled for the tests alone (Node itself loads them as they are).
+    '/node_modules/(jose|@scure|@noble)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@scure|@noble)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 60_000,

@@ -1,6 +1,7 @@
 /**
  * The schemas the directive benchmark compares: the same SDL and data with no auth, with our
- * @auth, with the async pattern of Apollo's docs and with graphql-shield. bench/directive-child.ts
+ * @auth, with the async pattern of Apollo's docs, with graphql-shield, and with our @auth where
+ * every rule also asks for a recent sign-in (`fresh`). bench/directive-child.ts
  * loads this module once per variant, each time with a fresh copy of graphql and everything else,
  * so that no variant's code shares the JIT's call sites with another's.
  */
@@ -19,19 +20,23 @@ import { DateTime } from '../src/graphql/date-time';
 import { ownerOf } from '../src/graphql/resolvers/user';
 import { readTypeDefs } from '../src/graphql/schema';
 
-const ADMIN: Principal = { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID() };
+// Signed in now: the `fresh` variant's step-up check passes, as it does for a caller who just reauthenticated.
+const ADMIN: Principal = { userId: randomUUID(), role: 'ADMIN', sessionId: randomUUID(), authTime: Math.floor(Date.now() / 1000) };
 const FIELDS = 'id username email role disabled createdAt';
 const QUERIES = {
   me: parse(`{ me { ${FIELDS} } }`),
   list1000: parse(`{ users(first: 1000) { edges { node { ${FIELDS} } } } }`),
 };
 
-function baseSchema(): GraphQLSchema {
+/** Every @auth of the SDL given `fresh: 3600` (the directive's definition and rules that have one aside): each guarded field also checks auth_time. */
+const everyRuleFresh = (sdl: string) => sdl.replace(/(?<!directive )@auth\((?![^)]*fresh)/g, '@auth(fresh: 3600, ').replace(/(?<!directive )@auth(?=\s)/g, '@auth(fresh: 3600)');
+
+function baseSchema(rewrite: (sdl: string) => string = (sdl) => sdl): GraphQLSchema {
   const createdAt = new Date();
   const users = Array.from({ length: 1000 }, (_, i) => ({ id: randomUUID(), username: `user_${i}`, email: `user_${i}@example.com`, role: 'USER', disabled: false, createdAt }));
   const connection = { edges: users.map((node) => ({ cursor: node.id, node })), pageInfo: { hasNextPage: false, endCursor: null }, totalCount: users.length };
   return makeExecutableSchema({
-    typeDefs: readTypeDefs(SCHEMA_DIR),
+    typeDefs: readTypeDefs(SCHEMA_DIR).map(rewrite),
     resolvers: { DateTime, Query: { me: () => ({ ...users[0], id: ADMIN.userId }), users: () => connection } },
   });
 }
@@ -76,7 +81,7 @@ function shielded(schema: GraphQLSchema): GraphQLSchema {
 
 const context = (): GraphQLContext => ({ auth: { ok: true, principal: ADMIN }, client: { ip: undefined, userAgent: undefined }, payloadCallers: new Map() });
 
-export const VARIANTS = ['none', 'auth', 'async', 'shield'] as const;
+export const VARIANTS = ['none', 'auth', 'async', 'shield', 'fresh'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Query = keyof typeof QUERIES;
 export const QUERY_NAMES = Object.keys(QUERIES) as Query[];
@@ -84,7 +89,13 @@ export const QUERY_NAMES = Object.keys(QUERIES) as Query[];
 /** Runs each query on the variant's schema; throws if a query answers with an error. */
 export async function prepareVariant(variant: Variant): Promise<Record<Query, () => unknown>> {
   const base = baseSchema();
-  const schema = { none: () => base, auth: () => applyAuthDirective(base, ownerOf), async: () => asyncDirective(base), shield: () => shielded(base) }[variant]();
+  const schema = {
+    none: () => base,
+    auth: () => applyAuthDirective(base, ownerOf),
+    async: () => asyncDirective(base),
+    shield: () => shielded(base),
+    fresh: () => applyAuthDirective(baseSchema(everyRuleFresh), ownerOf),
+  }[variant]();
   const runners = {} as Record<Query, () => unknown>;
   for (const query of QUERY_NAMES) {
     const result = await execute({ schema, document: QUERIES[query], contextValue: context() });

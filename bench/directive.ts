@@ -9,12 +9,12 @@ const run = promisify(execFile);
 
 export type DirectiveResults = Record<Query, Record<Variant, number>> & {
   /** Medians of the ratios measured within one cycle: what the targets are checked against. */
-  readonly ratios: Record<Query, { readonly authOverNone: number; readonly authOverAsync: number; readonly authOverShield: number }>;
+  readonly ratios: Record<Query, { readonly authOverNone: number; readonly authOverAsync: number; readonly authOverShield: number; readonly freshOverNone: number }>;
 };
 
 /**
- * graphql `execute` on one schema and data, with no auth, our directive, the async pattern and
- * graphql-shield, interleaved in cycles (see bench/directive-child.ts), in `processes` fresh
+ * graphql `execute` on one schema and data, with no auth, our directive, the async pattern,
+ * graphql-shield and our directive with a `fresh` step-up on every rule, interleaved in cycles (see bench/directive-child.ts), in `processes` fresh
  * processes one after the other. Each figure in ops/s is the median of its windows; each ratio is
  * the median over cycles of the ratio within a cycle.
  */
@@ -26,14 +26,19 @@ export async function benchDirective(options: { processes: number; cycles: numbe
     const samples = JSON.parse(stdout) as ChildSamples;
     for (const q of QUERY_NAMES) for (const v of VARIANTS) all[q][v].push(...samples[q][v]);
   }
-  const ratio = (q: Query, over: Variant) => Math.round(median(all[q].auth.map((auth, i) => auth / all[q][over][i]!)) * 1000) / 1000;
+  const ratio = (q: Query, over: Variant, of: Variant = 'auth') => Math.round(median(all[q][of].map((ours, i) => ours / all[q][over][i]!)) * 1000) / 1000;
   const figures = (q: Query) => Object.fromEntries(VARIANTS.map((v) => [v, Math.round(median(all[q][v]))])) as Record<Variant, number>;
   return {
     me: figures('me'),
     list1000: figures('list1000'),
     ratios: {
-      me: { authOverNone: ratio('me', 'none'), authOverAsync: ratio('me', 'async'), authOverShield: ratio('me', 'shield') },
-      list1000: { authOverNone: ratio('list1000', 'none'), authOverAsync: ratio('list1000', 'async'), authOverShield: ratio('list1000', 'shield') },
+      me: { authOverNone: ratio('me', 'none'), authOverAsync: ratio('me', 'async'), authOverShield: ratio('me', 'shield'), freshOverNone: ratio('me', 'none', 'fresh') },
+      list1000: {
+        authOverNone: ratio('list1000', 'none'),
+        authOverAsync: ratio('list1000', 'async'),
+        authOverShield: ratio('list1000', 'shield'),
+        freshOverNone: ratio('list1000', 'none', 'fresh'),
+      },
     },
   };
 }

@@ -83,6 +83,7 @@ function printTable(r: {
     rows.push([`directive ${q}: @auth / none`, `${d.auth} / ${d.none} ops/s`, `${ratio.authOverNone}`, check(ratio.authOverNone >= 0.95)]);
     rows.push([`directive ${q}: @auth / async pattern`, `${d.auth} / ${d.async} ops/s`, `${ratio.authOverAsync}x`, q === 'list1000' ? check(ratio.authOverAsync >= 2.5) : '']);
     rows.push([`directive ${q}: @auth / graphql-shield`, `${d.auth} / ${d.shield} ops/s`, `${ratio.authOverShield}x`, q === 'list1000' ? check(ratio.authOverShield >= 10) : '']);
+    rows.push([`directive ${q}: @auth(fresh) on every rule / none`, `${d.fresh} / ${d.none} ops/s`, `${ratio.freshOverNone}`, '']);
   }
   const h = r.http.me;
   rows.push(['HTTP me: auth / off (req/s)', `${h.auth} / ${h.off}`, `${h.ratio}`, check(h.ratio >= 0.95)]);

@@ -6,6 +6,10 @@ import { createAuthService } from './auth/auth-service';
 import { createKeyEncryption } from './auth/keys/key-encryption';
 import { createKeyRing, type KeyRing } from './auth/keys/key-ring';
 import { createSigningKeyService } from './auth/keys/signing-key-service';
+import { createMfaService } from './auth/mfa/mfa-service';
+import { createSecondFactorService } from './auth/mfa/second-factor-service';
+import { createSecretBox } from './auth/mfa/secret-box';
+import { createTotp } from './auth/mfa/totp';
 import { type Authenticate, createAuthenticate } from './auth/authenticate';
 import { BCRYPT_THREAD_NICE, BcryptPool } from './auth/passwords/bcrypt-pool';
 import { createPasswordHasher } from './auth/passwords/password';
@@ -31,6 +35,7 @@ import { createMailLimits, DEFAULT_MAIL_LIMITS, type MailLimitSettings } from '.
 import type { MailQueue } from './auth/mail/mail-queue';
 import { type MailOptions, openMail } from './auth/mail/open-mail';
 import { createPasswordResetService } from './auth/mail/password-reset-service';
+import { templates } from './auth/mail/templates';
 import { createOpenUserSession } from './auth/sessions/open-user-session';
 import { createMailTokenSweeper } from './db/mail-tokens';
 
@@ -160,6 +165,8 @@ export async function createApp(deps: {
       tokenSweeper: createMailTokenSweeper(database.db, clock),
     };
     const emails = createEmailService({ ...mailDeps, requireEmailVerification: config.mail.requireEmailVerification });
+    const totp = createTotp({ clock, issuer: config.jwtIssuer });
+    const secrets = createSecretBox(deps.jwtSecret);
     const services: Services = {
       auth: createAuthService({
         store,
@@ -181,6 +188,16 @@ export async function createApp(deps: {
         revocations,
         openSession: createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions: config.maxSessions }),
       }),
+      mfa: createMfaService({
+        store,
+        totp,
+        secrets,
+        limits,
+        revocations,
+        clock,
+        notify: (user, enabled) => mail.mailer.send(enabled ? templates.secondFactorOn(user) : templates.secondFactorOff(user)),
+      }),
+      secondFactor: createSecondFactorService({ store, totp, secrets, passwords, tokens, limits, clock }),
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);

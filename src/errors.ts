@@ -12,13 +12,14 @@ export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'CO
 export type TokenReason = 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED';
 
 /** Every `extensions.reason` of UNAUTHENTICATED. */
-export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'REAUTHENTICATION_REQUIRED';
+export type AuthReason = TokenReason | 'BAD_CREDENTIALS' | 'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'REAUTHENTICATION_REQUIRED' | 'MFA_REQUIRED';
 
 /**
- * Why a request has no caller: a token reason, or `TOKEN_UNVERIFIABLE` when the token could not
- * be vouched for because the database is away (a SERVICE_UNAVAILABLE, not the token's fault).
+ * Why a request has no caller: a token reason, `TOKEN_UNVERIFIABLE` when the token could not
+ * be vouched for because the database is away (a SERVICE_UNAVAILABLE, not the token's fault), or
+ * `MFA_REQUIRED` when its session still owes the second factor (a caller only where a rule admits that).
  */
-export type TokenFailure = TokenReason | 'TOKEN_UNVERIFIABLE';
+export type TokenFailure = TokenReason | 'TOKEN_UNVERIFIABLE' | 'MFA_REQUIRED';
 
 /** Why a guarded field was refused: the caller's token, or a valid caller without the role or ownership. Small and fixed: a metric label. */
 export type DenialReason = TokenFailure | 'FORBIDDEN' | 'REAUTHENTICATION_REQUIRED';
@@ -46,6 +47,7 @@ const AUTH_MESSAGES: Readonly<Record<AuthReason, string>> = {
   REFRESH_TOKEN_INVALID: 'The refresh token is not valid: log in again.',
   REFRESH_TOKEN_REUSED: 'The refresh token was already used: the session has been ended. Log in again.',
   REAUTHENTICATION_REQUIRED: 'This needs a recent sign-in: prove your password again, then retry.',
+  MFA_REQUIRED: 'This sign-in is not complete: give a code from your authenticator app (verifyTotp) or a recovery code.',
 };
 
 export class AuthError extends GatehouseError {

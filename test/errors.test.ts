@@ -3,6 +3,7 @@ import { AuthError, ConflictError, ForbiddenError, GatehouseError, InputError, R
 describe('the error catalog', () => {
   it.each([
     [new AuthError('BAD_CREDENTIALS'), { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' }],
+    [new AuthError('MFA_REQUIRED'), { code: 'UNAUTHENTICATED', reason: 'MFA_REQUIRED' }],
     [new ForbiddenError(), { code: 'FORBIDDEN' }],
     [new ForbiddenError('Confirm your address first.', 'EMAIL_NOT_VERIFIED'), { code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' }],
     [new InputError('password', 'too short'), { code: 'BAD_USER_INPUT', field: 'password' }],
@@ -17,14 +18,14 @@ describe('the error catalog', () => {
   });
 
   it('gives each reason its own message', () => {
-    const reasons = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'BAD_CREDENTIALS', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REAUTHENTICATION_REQUIRED'] as const;
+    const reasons = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'BAD_CREDENTIALS', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'REAUTHENTICATION_REQUIRED', 'MFA_REQUIRED'] as const;
     const messages = new Set(reasons.map((reason) => new AuthError(reason).message));
     expect(messages.size).toBe(reasons.length);
   });
 });
 
 describe('tokenError', () => {
-  it.each(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED'] as const)('is UNAUTHENTICATED with reason %s', (reason) => {
+  it.each(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'MFA_REQUIRED'] as const)('is UNAUTHENTICATED with reason %s', (reason) => {
     const error = tokenError(reason);
     expect(error).toBeInstanceOf(AuthError);
     expect(error.extensions()).toEqual({ code: 'UNAUTHENTICATED', reason });

@@ -15,6 +15,11 @@ export interface AuthLinkOptions {
   readonly tokens: TokenStore;
   /** The session is over (its refresh token was refused): the tokens are already cleared. Show the login page. */
   readonly onLogout: (reason: LogoutReason) => void;
+  /**
+   * An operation was refused because the sign-in still needs its second factor (MFA_REQUIRED):
+   * not an error to show, nor one a refresh mends. Show the code prompt (see submitTotp).
+   */
+  readonly onMfaRequired?: () => void;
   readonly fetch?: typeof fetch;
 }
 
@@ -40,7 +45,9 @@ export function createAuthLink(options: AuthLinkOptions): ApolloLink {
   });
 
   const retry = new ErrorLink(({ error, result, operation, forward }) => {
-    const renewable = CombinedGraphQLErrors.is(error) && error.errors.some((e) => RENEWABLE.has(String(e.extensions?.['reason'])));
+    const reasons = CombinedGraphQLErrors.is(error) ? error.errors.map((e) => String(e.extensions?.['reason'])) : [];
+    if (reasons.includes('MFA_REQUIRED')) options.onMfaRequired?.();
+    const renewable = reasons.some((reason) => RENEWABLE.has(reason));
     if (!renewable || !result) return;
     // Retried once at most: the retry's own result goes straight back to the caller.
     return from(renew(operation.getContext()['accessToken'])).pipe(switchMap((renewed) => (renewed ? forward(operation) : of(result))));

@@ -1,6 +1,6 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { type AuthLinkOptions, createAuthLink } from './auth-link';
-import { LoginDocument, LogoutDocument } from './documents';
+import { LoginDocument, LogoutDocument, UseRecoveryCodeDocument, VerifyTotpDocument } from './documents';
 import type { TokenStore } from './token-store';
 
 /** An Apollo Client for Gatehouse: the auth link in front of plain HTTP. */
@@ -11,11 +11,36 @@ export function createGatehouseClient(options: AuthLinkOptions): ApolloClient {
   });
 }
 
-/** Logs in and keeps the pair; resolves to the user. Wrong credentials reject (UNAUTHENTICATED, BAD_CREDENTIALS). */
-export async function logIn(client: ApolloClient, tokens: TokenStore, username: string, password: string) {
+/**
+ * Where a sign-in stands. `mfaRequired`: the password was right and the account has a second
+ * factor; the pair is kept, but it opens nothing until `submitTotp` (or `submitRecoveryCode`)
+ * completes it, so show a code prompt, greeting `user` by name, rather than an error.
+ */
+export type SignIn = { readonly status: 'signedIn' | 'mfaRequired'; readonly user: { readonly id: string; readonly username: string } };
+
+type Payload = { accessToken: string; refreshToken: string; mfaRequired: boolean; user: { id: string; username: string } };
+
+function keep(tokens: TokenStore, payload: Payload): SignIn {
+  tokens.set({ accessToken: payload.accessToken, refreshToken: payload.refreshToken });
+  return { status: payload.mfaRequired ? 'mfaRequired' : 'signedIn', user: payload.user };
+}
+
+/** Logs in and keeps the pair. Wrong credentials reject (UNAUTHENTICATED, BAD_CREDENTIALS). */
+export async function logIn(client: ApolloClient, tokens: TokenStore, username: string, password: string): Promise<SignIn> {
   const { data } = await client.mutate({ mutation: LoginDocument, variables: { input: { username, password } }, errorPolicy: 'none' });
-  tokens.set({ accessToken: data.login.accessToken, refreshToken: data.login.refreshToken });
-  return data.login.user;
+  return keep(tokens, data.login);
+}
+
+/** Completes a pending sign-in with the code of the authenticator app. A wrong code rejects (BAD_USER_INPUT, field `code`). */
+export async function submitTotp(client: ApolloClient, tokens: TokenStore, code: string): Promise<SignIn> {
+  const { data } = await client.mutate({ mutation: VerifyTotpDocument, variables: { code }, errorPolicy: 'none' });
+  return keep(tokens, data.verifyTotp);
+}
+
+/** As submitTotp, with one of the recovery codes (each works once). */
+export async function submitRecoveryCode(client: ApolloClient, tokens: TokenStore, code: string): Promise<SignIn> {
+  const { data } = await client.mutate({ mutation: UseRecoveryCodeDocument, variables: { code }, errorPolicy: 'none' });
+  return keep(tokens, data.useRecoveryCode);
 }
 
 /** Ends the session at the server, then forgets the tokens and everything cached for the user. */

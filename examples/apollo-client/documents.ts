@@ -10,7 +10,19 @@ export const RegisterDocument = graphql(`
 
 export const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
-    login(input: $input) { accessToken refreshToken user { id username } }
+    login(input: $input) { accessToken refreshToken mfaRequired user { id username } }
+  }
+`);
+
+export const VerifyTotpDocument = graphql(`
+  mutation VerifyTotp($code: String!) {
+    verifyTotp(code: $code) { accessToken refreshToken mfaRequired user { id username } }
+  }
+`);
+
+export const UseRecoveryCodeDocument = graphql(`
+  mutation UseRecoveryCode($code: String!) {
+    useRecoveryCode(code: $code) { accessToken refreshToken mfaRequired user { id username } }
   }
 `);
 

@@ -130,7 +130,8 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         throw emailNotVerified();
       }
       // The counters are settled while the session is opened: one round trip the fewer to wait for.
-      const [issued] = await Promise.all([openSession(user, client), attempt.succeeded()]);
+      // With a second factor to give, the sign-in is not complete, so the count is not restarted.
+      const [issued] = await Promise.all([openSession(user, client), user.totpSecret === null ? attempt.succeeded() : attempt.passwordOnly()]);
       return issued;
     },
 
@@ -143,7 +144,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         case 'rotated': {
           const user = await store.users.findById(result.userId);
           if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
-          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime }, next);
+          return tokens.issue(user, { id: result.sessionId, authTime: result.authTime, secondFactor: result.secondFactor }, next);
         }
         case 'reused':
           revocations.applyAll(sessionsEnded(result.ended));

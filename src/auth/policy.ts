@@ -6,6 +6,8 @@ export interface AccessRule {
   readonly allowSelf: boolean;
   /** Seconds: the session must have proven its password this recently. */
   readonly fresh?: number;
+  /** False admits a session that still owes its second factor; true or absent refuses it. */
+  readonly mfa?: boolean;
 }
 
 const RANK: Readonly<Record<Role, number>> = { USER: 1, ADMIN: 2 };

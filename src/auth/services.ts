@@ -2,6 +2,8 @@ import type { AuthService } from './auth-service';
 import type { SigningKeyService } from './keys/signing-key-service';
 import type { EmailService } from './mail/email-service';
 import type { PasswordResetService } from './mail/password-reset-service';
+import type { MfaService } from './mfa/mfa-service';
+import type { SecondFactorService } from './mfa/second-factor-service';
 import type { SessionService } from './sessions/session-service';
 import type { UserService } from './user-service';
 
@@ -14,4 +16,6 @@ export interface Services {
   /** Verifying an address, changing it. */
   readonly emails: EmailService;
   readonly passwordResets: PasswordResetService;
+  readonly mfa: MfaService;
+  readonly secondFactor: SecondFactorService;
 }

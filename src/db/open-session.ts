@@ -59,7 +59,7 @@ export function createSessionOpener(db: Database): SessionOpener {
     const opened = db.$with('opened').as(
       db
         .insert(sessions)
-        .values({ id: p('id'), userId: p('userId'), createdAt: p('now'), lastUsedAt: p('now'), authTime: p('now'), expiresAt: p('expiresAt'), userAgent: p('userAgent'), ip: p('ip') })
+        .values({ id: p('id'), userId: p('userId'), createdAt: p('now'), lastUsedAt: p('now'), authTime: p('now'), secondFactor: p('secondFactor'), expiresAt: p('expiresAt'), userAgent: p('userAgent'), ip: p('ip') })
         .returning({ id: sessions.id }),
     );
     const token = db.$with('token').as(
@@ -109,6 +109,7 @@ export function createSessionOpener(db: Database): SessionOpener {
         expiresAt: token.expiresAt,
         revokedAt: null,
         authTime: input.now,
+        secondFactor: input.secondFactor ?? 'NONE',
         userAgent: input.userAgent ?? null,
         ip: input.ip ?? null,
       };

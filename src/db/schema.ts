@@ -27,6 +27,12 @@ export const users = pgTable(
     /** Set when a link mailed to the address is followed (or a reset link is), and for an ADMIN made at start-up or by user:create. */
     emailVerified: boolean('email_verified').notNull().default(false),
     createdAt: instant('created_at').notNull(),
+    /** The confirmed TOTP secret, AES-256-GCM encrypted (src/auth/mfa/secret-box.ts); null: no second factor. */
+    totpSecret: text('totp_secret'),
+    /** An enrollment awaiting its first code, encrypted the same way; it changes nothing until confirmed. */
+    totpPendingSecret: text('totp_pending_secret'),
+    /** The last TOTP time step accepted: a code of that step or an earlier one is a replay. */
+    totpLastStep: integer('totp_last_step'),
   },
   (t) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
@@ -35,6 +41,9 @@ export const users = pgTable(
     index('users_tokens_revoked_at_idx').on(t.tokensRevokedAt),
   ],
 );
+
+/** Whether a session still owes its account's second factor (PENDING), gave it (GIVEN), or was never asked (NONE). */
+export const secondFactorEnum = pgEnum('second_factor', ['NONE', 'PENDING', 'GIVEN']);
 
 /** A session is one refresh-token family: every rotation stays in it. */
 export const sessions = pgTable(
@@ -50,6 +59,8 @@ export const sessions = pgTable(
     revokedAt: instant('revoked_at'),
     /** When the session last proved its password: a refresh keeps it, so tokens carry it as `auth_time`. */
     authTime: instant('auth_time').notNull().defaultNow(),
+    /** A refresh keeps it, as it keeps authTime: a pending session stays pending until a code is given. */
+    secondFactor: secondFactorEnum('second_factor').notNull().default('NONE'),
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
@@ -138,9 +149,23 @@ export const mailTokens = pgTable(
   (t) => [index('mail_tokens_user_id_purpose_idx').on(t.userId, t.purpose), index('mail_tokens_expires_at_idx').on(t.expiresAt)],
 );
 
+/** Only the SHA-256 of a recovery code is stored (src/auth/mfa/recovery-codes.ts says why that is enough); a used one is deleted. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('recovery_codes_user_id_idx').on(t.userId)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type SigningKeyState = (typeof signingKeyStateEnum.enumValues)[number];
 export type MailTokenPurpose = (typeof mailTokenPurposeEnum.enumValues)[number];
 export type Role = (typeof roleEnum.enumValues)[number];
+export type SecondFactor = (typeof secondFactorEnum.enumValues)[number];

@@ -1,4 +1,4 @@
-import type { SessionRow } from './schema';
+import type { SecondFactor, SessionRow } from './schema';
 
 export interface NewSession {
   readonly userId: string;
@@ -7,6 +7,8 @@ export interface NewSession {
   readonly ip: string | undefined;
   /** The account's open sessions after this one opens, at most: MAX_SESSIONS. */
   readonly maxLive: number;
+  /** PENDING for an account with a second factor: the session admits little until a code is given. NONE unless given. */
+  readonly secondFactor?: SecondFactor;
 }
 
 export interface NewRefreshToken {
@@ -21,7 +23,7 @@ export interface OpenedSession {
 }
 
 export type RotateResult =
-  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly authTime: Date }
+  | { readonly kind: 'rotated'; readonly sessionId: string; readonly userId: string; readonly authTime: Date; readonly secondFactor: SecondFactor }
   /** A spent token came back: the session has been ended (`ended` is empty if it already was). */
   | { readonly kind: 'reused'; readonly sessionId: string; readonly userId: string; readonly ended: readonly RevokedSession[] }
   | { readonly kind: 'invalid' };
@@ -30,6 +32,7 @@ export type RotateResult =
 export interface ReissuedSession {
   readonly id: string;
   readonly authTime: Date;
+  readonly secondFactor: SecondFactor;
 }
 
 export interface RevokedSession {

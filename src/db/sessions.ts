@@ -42,7 +42,7 @@ export function createSessionRepository(db: Database): SessionRepository {
               eq(users.disabled, false),
             ),
           )
-          .returning({ sessionId: refreshTokens.sessionId, userId: users.id, authTime: sessions.authTime });
+          .returning({ sessionId: refreshTokens.sessionId, userId: users.id, authTime: sessions.authTime, secondFactor: sessions.secondFactor });
         if (spent) {
           await tx.insert(refreshTokens).values({ ...next, sessionId: spent.sessionId, createdAt: now });
           await tx
@@ -75,7 +75,7 @@ export function createSessionRepository(db: Database): SessionRepository {
           .update(sessions)
           .set({ lastUsedAt: now, expiresAt: next.expiresAt })
           .where(and(eq(sessions.id, sessionId), liveAt(now)))
-          .returning({ id: sessions.id, authTime: sessions.authTime });
+          .returning({ id: sessions.id, authTime: sessions.authTime, secondFactor: sessions.secondFactor });
         if (!live) return undefined;
         await tx
           .delete(refreshTokens)

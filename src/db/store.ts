@@ -1,5 +1,6 @@
 import type { Database } from './client';
 import { createMailTokenRepository, type MailTokenRepository } from './mail-tokens';
+import { createSecondFactorRepository, type SecondFactorRepository } from './second-factors';
 import type { SessionRepository } from './session-repository';
 import { createSessionRepository } from './sessions';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-keys';
@@ -11,6 +12,7 @@ export interface Repositories {
   readonly sessions: SessionRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly mailTokens: MailTokenRepository;
+  readonly secondFactors: SecondFactorRepository;
 }
 
 /** The repositories, and the same repositories bound to one transaction when several writes must land together. */
@@ -24,6 +26,7 @@ export function createStore(db: Database): Store {
     sessions: createSessionRepository(target),
     signingKeys: createSigningKeyRepository(target),
     mailTokens: createMailTokenRepository(target),
+    secondFactors: createSecondFactorRepository(target),
   });
   return {
     ...bind(db),

@@ -1,6 +1,7 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLFieldConfig, GraphQLNamedType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Authentication } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
 import { ANY_CALLER, type AccessRule, compileRule, isFresh, isRole } from '../auth/policy';
 import { type Clock, systemClock } from '../clock';
 import { AuthError, ForbiddenError, tokenError } from '../errors';
@@ -31,9 +32,7 @@ export function applyAuthDirective(
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = readRule(schema, field) ?? typeRule(typeName);
       if (!rule) return field;
-      // The freshness check sits inside the guard: the role is checked first (FORBIDDEN wins).
-      const inner = rule.fresh === undefined ? field : requireFresh(field, fieldName, rule.fresh, clock, events);
-      return guard(inner, fieldName, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events);
+      return guard(field, fieldName, rule, ownerOf[typeName] as ((source: unknown) => string) | undefined, events, clock);
     },
   });
 }
@@ -44,13 +43,30 @@ function guard(
   rule: AccessRule,
   ownerOf: ((source: unknown) => string) | undefined,
   events: Pick<AuthEvents, 'denied'>,
+  clock: Clock,
 ) {
   const allows = compileRule(rule, ownerOf);
+  // Step-up, for a field that a stolen token must not reach: checked after the role (FORBIDDEN
+  // wins), in the same wrapper, so a rule without `fresh` pays one comparison with undefined.
+  const { fresh } = rule;
+  const stale = fresh === undefined ? undefined : (principal: Principal) => !isFresh(principal, fresh, clock.now());
+  const refuseStale = (): never => {
+    events.denied('REAUTHENTICATION_REQUIRED');
+    throw new AuthError('REAUTHENTICATION_REQUIRED');
+  };
   const anyCaller = allows === ANY_CALLER;
   // The Bearer's caller unless a mutation of this request established another (rare). callerOf
   // starts with the same test; repeating it here keeps the common case inline, which matters on
-  // a large list, as does keeping one wrapper per field shape (docs/performance.md).
-  const callerFor = (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info));
+  // a large list, as does keeping one wrapper per field shape (docs/performance.md). A session
+  // pending its second factor is no caller (MFA_REQUIRED) unless the rule admits it: chosen here,
+  // once, so a rule that refuses it costs nothing more per field.
+  const callerFor =
+    rule.mfa !== false
+      ? (context: GraphQLContext, info: GraphQLResolveInfo) => (context.payloadCallers.size === 0 ? context.auth : callerOf(context, info))
+      : (context: GraphQLContext, info: GraphQLResolveInfo): Authentication => {
+          const caller = context.payloadCallers.size === 0 ? context.auth : callerOf(context, info);
+          return caller.pending ?? caller;
+        };
   const refuse = (caller: Authentication): never => {
     const reason = caller.ok ? 'FORBIDDEN' : caller.reason;
     events.denied(reason);
@@ -63,6 +79,7 @@ function guard(
       resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: GraphQLResolveInfo) => {
         const caller = callerFor(context, info);
         if (!caller.ok || (!anyCaller && !allows(caller.principal, source))) refuse(caller);
+        if (stale !== undefined && caller.ok && stale(caller.principal)) refuseStale();
         return own(source, args, context, info);
       },
     };
@@ -74,34 +91,10 @@ function guard(
     resolve: (source: unknown, args: Record<string, unknown>, context: GraphQLContext, info: GraphQLResolveInfo) => {
       const caller = callerFor(context, info);
       if (!caller.ok || (!anyCaller && !allows(caller.principal, source))) refuse(caller);
+      if (stale !== undefined && caller.ok && stale(caller.principal)) refuseStale();
       if (typeof source !== 'object' || source === null) return undefined;
       const value: unknown = (source as Record<string, unknown>)[fieldName];
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).call(source, args, context, info) : value;
-    },
-  };
-}
-
-/**
- * Step-up for a field that a stolen token must not reach: the session must have proven its
- * password within `fresh` seconds. Rare fields only, so the common guard stays as it is.
- */
-function requireFresh(
-  field: GraphQLFieldConfig<unknown, GraphQLContext>,
-  fieldName: string,
-  fresh: number,
-  clock: Clock,
-  events: Pick<AuthEvents, 'denied'>,
-): GraphQLFieldConfig<unknown, GraphQLContext> {
-  const inner = field.resolve ?? ((source: unknown) => (source as Record<string, unknown> | null)?.[fieldName]);
-  return {
-    ...field,
-    resolve: (source, args, context, info) => {
-      const caller = callerOf(context, info);
-      if (caller.ok && !isFresh(caller.principal, fresh, clock.now())) {
-        events.denied('REAUTHENTICATION_REQUIRED');
-        throw new AuthError('REAUTHENTICATION_REQUIRED');
-      }
-      return inner(source, args, context, info);
     },
   };
 }
@@ -113,5 +106,7 @@ function readRule(schema: GraphQLSchema, node: GraphQLFieldConfig<unknown, unkno
   if (!isRole(requires)) throw new Error(`@auth(requires: ${String(requires)}) is not a role`);
   const fresh: unknown = applied['fresh'];
   if (fresh !== undefined && (typeof fresh !== 'number' || fresh < 0)) throw new Error(`@auth(fresh: ${String(fresh)}) is not a number of seconds`);
-  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true, ...(fresh === undefined ? {} : { fresh }) });
+  // Absent from a schema whose directive has no `mfa` argument: refusing a pending session is the safe side.
+  const mfa = applied['mfa'] !== false;
+  return Object.freeze({ requires, allowSelf: applied['allowSelf'] === true, mfa, ...(fresh === undefined ? {} : { fresh }) });
 }

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ClientInfo } from '../auth/auth-service';
-import type { Authenticate, Authentication } from '../auth/authenticate';
+import { type Authenticate, type Authentication, authenticated } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import { tokenError } from '../errors';
 
@@ -42,14 +42,18 @@ export function callerOf(context: GraphQLContext, info: GraphQLResolveInfo): Aut
   return context.payloadCallers.get(String(path.key)) ?? context.auth;
 }
 
-/** For resolvers behind @auth: the directive has already refused anyone without a valid token. */
+/**
+ * For resolvers behind @auth: the directive has already refused anyone without a valid token, and
+ * a session pending its second factor unless the field's rule admits it (so it is the caller here).
+ */
 export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): Principal {
   const caller = callerOf(context, info);
+  if (caller.pending) return caller.pending.principal;
   if (!caller.ok) throw tokenError(caller.reason);
   return caller.principal;
 }
 
-/** Makes the rest of this mutation's payload resolve as `principal`. */
-export function actAs(context: GraphQLContext, info: GraphQLResolveInfo, principal: Principal): void {
-  context.payloadCallers.set(String(info.path.key), { ok: true, principal });
+/** Makes the rest of this mutation's payload resolve as `principal` (a pending one admitted only where a rule says so). */
+export function actAs(context: GraphQLContext, info: GraphQLResolveInfo, principal: Principal, mfaPending = false): void {
+  context.payloadCallers.set(String(info.path.key), authenticated(principal, mfaPending));
 }

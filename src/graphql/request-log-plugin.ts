@@ -38,7 +38,8 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLCont
 /** The Bearer's user, else the user a register/login/refresh of this request established. */
 function userIdOf(context: GraphQLContext | undefined): string | undefined {
   if (!context) return undefined;
-  if (context.auth.ok) return context.auth.principal.userId;
+  const bearer = context.auth.pending ?? context.auth;
+  if (bearer.ok) return bearer.principal.userId;
   for (const caller of context.payloadCallers.values()) if (caller.ok) return caller.principal.userId;
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { LogoutReason } from '../../examples/apollo-client/auth-link';
-import { createGatehouseClient, logIn, logOut } from '../../examples/apollo-client/client';
+import { generateSync } from 'otplib';
+import { createGatehouseClient, logIn, logOut, submitRecoveryCode, submitTotp } from '../../examples/apollo-client/client';
 import { MeDocument } from '../../examples/apollo-client/documents';
 import { memoryTokenStore } from '../../examples/apollo-client/token-store';
 import { databaseKinds } from '../support/databases';
@@ -28,7 +29,7 @@ describe.each(databaseKinds())('the Apollo Client example against a server on %s
     const tokens = memoryTokenStore();
     const logouts: LogoutReason[] = [];
     const client = createGatehouseClient({ uri: server.graphqlUrl, tokens, onLogout: (reason) => logouts.push(reason) });
-    const user = await logIn(client, tokens, account.username, account.password);
+    const { user } = await logIn(client, tokens, account.username, account.password);
     // Ten components asking at once put ten requests on the wire: no deduplication, no cache.
     const me = () => client.query({ query: MeDocument, fetchPolicy: 'network-only', context: { queryDeduplication: false } });
     return { account, tokens, logouts, client, user, me };
@@ -114,6 +115,41 @@ describe.each(databaseKinds())('the Apollo Client example against a server on %s
     });
 
     expect(requests).toEqual([['Me', 'UNAUTHENTICATED']]);
+    expect(logouts).toEqual([]);
+  });
+
+  it('hands the app an mfaRequired state for an account with a second factor, and completes the sign-in with a code', async () => {
+    const account = newAccount('apollo');
+    const registered = payloadOf(await server.graphql(REGISTER, { variables: { input: account } }), 'register');
+    const token = registered.accessToken;
+    const enrolled = (await server.graphql('mutation { enrollTotp { secret } }', { token })).body.data?.['enrollTotp'] as { secret: string };
+    const code = () => generateSync({ secret: enrolled.secret, epoch: Math.floor(clock.now() / 1000) });
+    const confirmed = (await server.graphql('mutation($code: String!) { confirmTotp(code: $code) { codes } }', { token, variables: { code: code() } })).body.data?.['confirmTotp'] as { codes: string[] };
+    clock.advance(30_000);
+
+    const tokens = memoryTokenStore();
+    const prompts: string[] = [];
+    const logouts: LogoutReason[] = [];
+    const client = createGatehouseClient({ uri: server.graphqlUrl, tokens, onLogout: (reason) => logouts.push(reason), onMfaRequired: () => prompts.push('code') });
+    const pending = await logIn(client, tokens, account.username, account.password);
+    expect(pending).toEqual({ status: 'mfaRequired', user: { __typename: 'User', id: registered.user.id, username: account.username } });
+
+    // The pending pair opens nothing else: the link neither refreshes nor logs out, it asks for the code.
+    const requests = await requestsDuring(async () => {
+      const settled = await Promise.allSettled([client.query({ query: MeDocument, fetchPolicy: 'network-only' })]);
+      expect(settled.map(reasonsOf)).toEqual([['MFA_REQUIRED']]);
+    });
+    expect(requests).toEqual([['Me', 'UNAUTHENTICATED']]);
+    expect(prompts).toEqual(['code']);
+
+    expect((await submitTotp(client, tokens, code())).status).toBe('signedIn');
+    expect((await client.query({ query: MeDocument, fetchPolicy: 'network-only' })).data?.me?.id).toBe(registered.user.id);
+
+    // Another device, with a recovery code instead of the app.
+    const other = memoryTokenStore();
+    const otherClient = createGatehouseClient({ uri: server.graphqlUrl, tokens: other, onLogout: (reason) => logouts.push(reason) });
+    expect((await logIn(otherClient, other, account.username, account.password)).status).toBe('mfaRequired');
+    expect((await submitRecoveryCode(otherClient, other, confirmed.codes[0]!)).status).toBe('signedIn');
     expect(logouts).toEqual([]);
   });
 

@@ -15,14 +15,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) { user { id username } }\n  }\n": typeof types.RegisterDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken user { id username } }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation VerifyTotp($code: String!) {\n    verifyTotp(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": typeof types.VerifyTotpDocument,
+    "\n  mutation UseRecoveryCode($code: String!) {\n    useRecoveryCode(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": typeof types.UseRecoveryCodeDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { accessToken refreshToken }\n  }\n": typeof types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
     "\n  query Me {\n    me { id username email role }\n  }\n": typeof types.MeDocument,
 };
 const documents: Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) { user { id username } }\n  }\n": types.RegisterDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken user { id username } }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": types.LoginDocument,
+    "\n  mutation VerifyTotp($code: String!) {\n    verifyTotp(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": types.VerifyTotpDocument,
+    "\n  mutation UseRecoveryCode($code: String!) {\n    useRecoveryCode(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n": types.UseRecoveryCodeDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { accessToken refreshToken }\n  }\n": types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
     "\n  query Me {\n    me { id username email role }\n  }\n": types.MeDocument,
@@ -49,7 +53,15 @@ export function graphql(source: "\n  mutation Register($input: RegisterInput!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken user { id username } }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken user { id username } }\n  }\n"];
+export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyTotp($code: String!) {\n    verifyTotp(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"): (typeof documents)["\n  mutation VerifyTotp($code: String!) {\n    verifyTotp(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UseRecoveryCode($code: String!) {\n    useRecoveryCode(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"): (typeof documents)["\n  mutation UseRecoveryCode($code: String!) {\n    useRecoveryCode(code: $code) { accessToken refreshToken mfaRequired user { id username } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -16,8 +16,9 @@ const INFO = 'gatehouse signing-key encryption v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function createKeyEncryption(jwtSecret: string): KeyEncryption {
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(jwtSecret, 'utf8'), Buffer.alloc(0), INFO, 32));
+/** `info` names what the derived key protects: another purpose (TOTP secrets) gives another key. */
+export function createKeyEncryption(jwtSecret: string, info = INFO): KeyEncryption {
+  const key = Buffer.from(hkdfSync('sha256', Buffer.from(jwtSecret, 'utf8'), Buffer.alloc(0), info, 32));
   return {
     encrypt(kid, plaintext) {
       const iv = randomBytes(IV_BYTES);

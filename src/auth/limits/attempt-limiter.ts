@@ -43,7 +43,16 @@ export interface LoginAttempt {
   readonly mayCheckPassword: boolean;
   succeeded(): Promise<void>;
   failed(): Promise<void>;
+  /**
+   * The password was right, but the account has a second factor still to give: the attempt's
+   * point goes back and the count stays as it was, so knowing the password buys no extra guesses
+   * at the code. Only the code's success (`beginCodeCheck`) restarts the count.
+   */
+  passwordOnly(): Promise<void>;
 }
+
+/** A check of a signed-in (or half signed-in) account's own secret, counted as a login of it. */
+export type SecretCheck = Omit<LoginAttempt, 'mayCheckPassword' | 'passwordOnly'>;
 
 export interface AttemptLimiter {
   /**
@@ -54,7 +63,12 @@ export interface AttemptLimiter {
    */
   beginLogin(name: string, account: CountedAccount | undefined, ip: string | undefined): Promise<LoginAttempt>;
   /** Counts a check of a signed-in account's own password as a login of it; RateLimitedError when it has no guess left. */
-  beginPasswordCheck(account: CountedAccount, ip: string | undefined): Promise<Omit<LoginAttempt, 'mayCheckPassword'>>;
+  beginPasswordCheck(account: CountedAccount, ip: string | undefined): Promise<SecretCheck>;
+  /**
+   * Counts a second-factor code as a login of the account under each of its names, so that five
+   * wrong codes block the account's names from `ip` as five wrong passwords block the one typed.
+   */
+  beginCodeCheck(account: CountedAccount, ip: string | undefined): Promise<SecretCheck>;
   /** Counts a registration from `ip`; throws RateLimitedError over the limit. */
   countRegistration(ip: string | undefined): Promise<void>;
   /** Starts the account's consecutive failures from `ip` again, for it and each of its names, as a successful login does (after a reset by mail). */
@@ -125,6 +139,7 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
           mayCheckPassword: true,
           succeeded: async () => void (await Promise.all([settleAll(all, 'succeeded'), resetNames(account, typed, ipKey)])),
           failed: () => settleAll(all, 'failed'),
+          passwordOnly: async () => void (await Promise.all(all.map((entry) => entry.withdraw()))),
         };
       }
       // Settled while the comparison runs, so that the answer takes no longer than a checked one.
@@ -132,7 +147,7 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
       refused.catch(() => {});
       const failed = async () => void (await Promise.all([settleAll(entries, 'failed'), refused]));
       // Nothing was checked, so nothing can have succeeded: counted as the failure it was answered as.
-      return { mayCheckPassword: false, succeeded: failed, failed };
+      return { mayCheckPassword: false, succeeded: failed, failed, passwordOnly: failed };
     },
 
     async beginPasswordCheck(account, ip) {
@@ -144,6 +159,20 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
       ]);
       return {
         succeeded: async () => void (await Promise.all([settleAll(entries, 'succeeded'), resetNames(account, '', ipKey)])),
+        failed: () => settleAll(entries, 'failed'),
+      };
+    },
+
+    async beginCodeCheck(account, ip) {
+      store.tidy();
+      const ipKey = ip ?? 'unknown';
+      const entries = await enterAll([
+        ...[...new Set(account.names.map(nameKey))].map((name) => [byName, `${name}|${ipKey}`] as const),
+        [byAccount, `user:${account.id}|${ipKey}`],
+        [byIp, ipKey],
+      ]);
+      return {
+        succeeded: () => settleAll(entries, 'succeeded'),
         failed: () => settleAll(entries, 'failed'),
       };
     },

@@ -17,9 +17,11 @@ export type MailKind =
   | 'email-change-requested'
   | 'email-changed'
   | 'password-changed'
-  | 'password-was-reset';
+  | 'password-was-reset'
+  | 'second-factor-on'
+  | 'second-factor-off';
 
-interface Recipient {
+export interface Recipient {
   readonly id: string;
   readonly username: string;
   readonly email: string;
@@ -71,6 +73,15 @@ export const templates = {
 
   passwordChanged: (user: Recipient) =>
     compose('password-changed', user, user.email, 'Your password was changed', ['The password of your account was just changed, and its other sessions ended.', NOT_YOU]),
+
+  secondFactorOn: (user: Recipient) =>
+    compose('second-factor-on', user, user.email, 'A second factor was turned on', [
+      'Signing in to your account now also needs a code from an authenticator app (or a recovery code), and its other sessions ended.',
+      NOT_YOU,
+    ]),
+
+  secondFactorOff: (user: Recipient) =>
+    compose('second-factor-off', user, user.email, 'The second factor was turned off', ['Signing in to your account no longer needs a code from an authenticator app.', NOT_YOU]),
 
   passwordWasReset: (user: Recipient) =>
     compose('password-was-reset', user, user.email, 'Your password was reset', [

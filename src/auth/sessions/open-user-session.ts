@@ -6,7 +6,7 @@ import type { ClientInfo } from '../auth-service';
 import type { IssuedSession, TokenIssuer } from '../tokens/token-issuer';
 import type { RevocationList } from './revocation';
 
-/** Opens a session for a user whose password (or mailed link) has been checked, and signs its pair. */
+/** Opens a session for a user whose password (or mailed link) has been checked, and signs its pair: pending the second factor when the account has one. */
 export type OpenUserSession = (user: IssuedSession['user'], client: ClientInfo) => Promise<IssuedSession>;
 
 export function createOpenUserSession(deps: {
@@ -23,7 +23,9 @@ export function createOpenUserSession(deps: {
   return async (user, client) => {
     sessionSweeper.tidy();
     const refresh = tokens.nextRefreshToken();
-    const opened = await store.sessions.create({ userId: user.id, now: new Date(clock.now()), ...client, maxLive: maxSessions }, refresh.record);
+    // An account with a second factor gets a session pending it, whatever way in proved the password.
+    const secondFactor = user.totpSecret === null ? 'NONE' : 'PENDING';
+    const opened = await store.sessions.create({ userId: user.id, now: new Date(clock.now()), ...client, maxLive: maxSessions, secondFactor }, refresh.record);
     // The ended ones were announced to every other instance; this one knows now.
     revocations.applyAll(sessionsEnded(opened.ended));
     return tokens.issue(user, opened.session, refresh);

@@ -5,6 +5,7 @@ import type { Clock } from '../../clock';
 import type { KeyRing } from '../keys/key-ring';
 import { isRole } from '../policy';
 import type { Role } from '../principal';
+import type { SecondFactor } from '../../db/schema';
 
 export interface AccessClaims {
   readonly sub: string;
@@ -17,6 +18,8 @@ export interface AccessClaims {
   readonly ver: number;
   /** When the session last proved its password (seconds); absent from tokens older than the claim. */
   readonly authTime?: number;
+  /** The session still owes its second factor (claim `mfa_pending`): only a few fields admit it. */
+  readonly mfaPending?: boolean;
 }
 
 export type AccessTokenCheck =
@@ -30,6 +33,8 @@ export interface AccessSubject {
   readonly tokenVersion: number;
   /** When the session last proved its password. */
   readonly authTime: Date;
+  /** GIVEN adds "otp" to `amr`; PENDING marks the token `mfa_pending`. NONE unless given. */
+  readonly secondFactor?: SecondFactor;
 }
 
 export interface AccessTokens {
@@ -88,7 +93,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   }
 
   return {
-    sign({ userId, role, sessionId, tokenVersion, authTime }) {
+    sign({ userId, role, sessionId, tokenVersion, authTime, secondFactor }) {
       const signer = options.keys.signer();
       const iat = nowSeconds();
       const exp = iat + options.ttlSeconds;
@@ -104,7 +109,10 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
         iss: options.issuer,
         aud: options.audience,
         auth_time: Math.floor(authTime.getTime() / 1000),
-        amr: ['pwd'],
+        amr: secondFactor === 'GIVEN' ? ['pwd', 'otp'] : ['pwd'],
+        // A claim of its own rather than a missing "otp": a verifier that knows nothing of it still
+        // sees amr ["pwd"], and this service refuses the token on every field but a few.
+        ...(secondFactor === 'PENDING' ? { mfa_pending: true } : {}),
       };
       const header = { alg: signer.algorithm, typ: TYP, ...(signer.kid === undefined ? {} : { kid: signer.kid }) };
       const token = jwt.sign(payload, signer.key, { algorithm: signer.algorithm, header });
@@ -149,7 +157,7 @@ export const MAX_TOKEN_VERSION = 1_000_000;
  */
 function readClaims(payload: jwt.JwtPayload | string, now: number, options: AccessTokenOptions): AccessClaims | undefined {
   if (typeof payload !== 'object') return undefined;
-  const { sub, role, sid, jti, iat, exp, ver, aud, scope, auth_time: authTime, amr } = payload as Record<string, unknown>;
+  const { sub, role, sid, jti, iat, exp, ver, aud, scope, auth_time: authTime, amr, mfa_pending: mfaPending } = payload as Record<string, unknown>;
   if (
     typeof sub !== 'string' ||
     !isRole(role) ||
@@ -161,11 +169,12 @@ function readClaims(payload: jwt.JwtPayload | string, now: number, options: Acce
     !isCount(ver, MAX_TOKEN_VERSION) ||
     (scope !== undefined && scope !== SCOPES[role]) ||
     (authTime !== undefined && !isCount(authTime, iat + LEEWAY_SECONDS)) ||
-    (amr !== undefined && !(Array.isArray(amr) && amr.every((method) => typeof method === 'string')))
+    (amr !== undefined && !(Array.isArray(amr) && amr.every((method) => typeof method === 'string'))) ||
+    (mfaPending !== undefined && mfaPending !== true)
   ) {
     return undefined;
   }
-  return { sub, role, sid, jti, iat, exp, ver, authTime: authTime as number | undefined };
+  return { sub, role, sid, jti, iat, exp, ver, authTime: authTime as number | undefined, mfaPending: mfaPending === true };
 }
 
 function isCount(value: unknown, max: number): value is number {

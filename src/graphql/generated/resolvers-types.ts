@@ -22,6 +22,8 @@ export type AuthPayload = {
   readonly __typename?: 'AuthPayload';
   readonly accessToken: Scalars['String']['output'];
   readonly accessTokenExpiresAt: Scalars['DateTime']['output'];
+  /** True when this pair admits only the second factor (verifyTotp, useRecoveryCode), refresh and logout. */
+  readonly mfaRequired: Scalars['Boolean']['output'];
   readonly refreshToken: Scalars['String']['output'];
   readonly refreshTokenExpiresAt: Scalars['DateTime']['output'];
   /** Resolves as this user, with no prior Bearer token needed. */
@@ -45,18 +47,30 @@ export type Mutation = {
   readonly changeEmail: Scalars['Boolean']['output'];
   /** Ends every other session of the caller and returns a fresh pair for this one. */
   readonly changePassword: AuthPayload;
+  /** Turns the second factor on with a current code; ends every other session; returns recovery codes once. */
+  readonly confirmTotp: RecoveryCodes;
+  /** Removes the caller's second factor and recovery codes. */
+  readonly disableMfa: Scalars['Boolean']['output'];
+  /** Starts TOTP enrollment; nothing changes until confirmTotp. */
+  readonly enrollTotp: TotpEnrollment;
   readonly login: AuthPayload;
   /** Ends the session of the refresh token given and revokes the access token presented, if any. Idempotent. */
   readonly logout: Scalars['Boolean']['output'];
   /** Ends every session of the caller; every access token issued to them stops working. */
   readonly logoutAll: Scalars['Boolean']['output'];
+  /** Proves the password (and a code when the account has a second factor) again, for fields marked @auth(fresh: N). */
+  readonly reauthenticate: AuthPayload;
   /** Rotates: the refresh token given is spent, and a new pair is returned. */
   readonly refresh: AuthPayload;
+  /** Ten new recovery codes; every earlier one stops working. */
+  readonly regenerateRecoveryCodes: RecoveryCodes;
   readonly register: AuthPayload;
   /** Mails the caller a new verification link. */
   readonly requestEmailVerification: Scalars['Boolean']['output'];
   /** Mails a reset link when an account has this address. Always true, in the same time, whether or not one has. */
   readonly requestPasswordReset: Scalars['Boolean']['output'];
+  /** ADMIN: removes a user's second factor and recovery codes (lost device), and ends their sessions. */
+  readonly resetMfa: User;
   /** Sets a new password with the token from the reset mail; ends every session; returns a new session's pair. */
   readonly resetPassword: AuthPayload;
   /** Ends one session of the caller's (an ADMIN may end anyone's). */
@@ -70,8 +84,12 @@ export type Mutation = {
   /** A disabled user cannot log in, and every token they hold stops working at once. */
   readonly setUserDisabled: User;
   readonly setUserRole: User;
+  /** A recovery code instead of a TOTP code; it works once. */
+  readonly useRecoveryCode: AuthPayload;
   /** Confirms an address with the token from a verification mail (after register or changeEmail). */
   readonly verifyEmail: Scalars['Boolean']['output'];
+  /** The second factor after a sign-in: returns a full pair in the same session. */
+  readonly verifyTotp: AuthPayload;
 };
 
 
@@ -86,6 +104,11 @@ export type MutationChangePasswordArgs = {
 };
 
 
+export type MutationConfirmTotpArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationLoginArgs = {
   input: LoginInput;
 };
@@ -93,6 +116,12 @@ export type MutationLoginArgs = {
 
 export type MutationLogoutArgs = {
   refreshToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationReauthenticateArgs = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  password: Scalars['String']['input'];
 };
 
 
@@ -108,6 +137,11 @@ export type MutationRegisterArgs = {
 
 export type MutationRequestPasswordResetArgs = {
   email: Scalars['String']['input'];
+};
+
+
+export type MutationResetMfaArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -144,8 +178,18 @@ export type MutationSetUserRoleArgs = {
 };
 
 
+export type MutationUseRecoveryCodeArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationVerifyEmailArgs = {
   token: Scalars['String']['input'];
+};
+
+
+export type MutationVerifyTotpArgs = {
+  code: Scalars['String']['input'];
 };
 
 export type PageInfo = {
@@ -174,6 +218,12 @@ export type QueryUserArgs = {
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RecoveryCodes = {
+  readonly __typename?: 'RecoveryCodes';
+  /** Shown once; each works once. Stored only as hashes. */
+  readonly codes: ReadonlyArray<Scalars['String']['output']>;
 };
 
 export type RegisterInput = {
@@ -217,6 +267,15 @@ export type SigningKeyState =
   /** No longer signs; published until every token it signed has expired. */
   | 'PREVIOUS';
 
+export type TotpEnrollment = {
+  readonly __typename?: 'TotpEnrollment';
+  /** The same secret in base32, for typing in by hand. */
+  readonly secret: Scalars['String']['output'];
+  /** otpauth://totp/... for authenticator apps (render it as a QR code). */
+  readonly uri: Scalars['String']['output'];
+};
+
+/** A session pending its second factor reads only the fields without a rule of their own (id, username, role, createdAt) of its own payload's user. */
 export type User = {
   readonly __typename?: 'User';
   readonly createdAt: Scalars['DateTime']['output'];
@@ -225,6 +284,8 @@ export type User = {
   /** True once the address has been confirmed by a link sent to it. */
   readonly emailVerified?: Maybe<Scalars['Boolean']['output']>;
   readonly id: Scalars['ID']['output'];
+  /** True when the account has a second factor (TOTP). */
+  readonly mfaEnabled?: Maybe<Scalars['Boolean']['output']>;
   readonly role: Role;
   /** Live sessions (refresh-token families), newest first. */
   readonly sessions?: Maybe<ReadonlyArray<Session>>;
@@ -327,12 +388,14 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecoveryCodes: ResolverTypeWrapper<RecoveryCodes>;
   RegisterInput: RegisterInput;
   Role: Role;
   Session: ResolverTypeWrapper<SessionRow>;
   SigningKey: ResolverTypeWrapper<SigningKeyRow>;
   SigningKeyState: SigningKeyState;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserRow>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -350,10 +413,12 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RecoveryCodes: RecoveryCodes;
   RegisterInput: RegisterInput;
   Session: SessionRow;
   SigningKey: SigningKeyRow;
   String: Scalars['String']['output'];
+  TotpEnrollment: TotpEnrollment;
   User: UserRow;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
@@ -362,6 +427,7 @@ export type ResolversParentTypes = {
 export type AuthDirectiveArgs = {
   allowSelf?: Maybe<Scalars['Boolean']['input']>;
   fresh?: Maybe<Scalars['Int']['input']>;
+  mfa?: Maybe<Scalars['Boolean']['input']>;
   requires?: Maybe<Role>;
 };
 
@@ -374,6 +440,7 @@ export type PublicDirectiveResolver<Result, Parent, ContextType = GraphQLContext
 export type AuthPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  mfaRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -386,13 +453,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   changeEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangeEmailArgs, 'currentPassword' | 'newEmail'>>;
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  confirmTotp?: Resolver<ResolversTypes['RecoveryCodes'], ParentType, ContextType, RequireFields<MutationConfirmTotpArgs, 'code'>>;
+  disableMfa?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  enrollTotp?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reauthenticate?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationReauthenticateArgs, 'password'>>;
   refresh?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
+  regenerateRecoveryCodes?: Resolver<ResolversTypes['RecoveryCodes'], ParentType, ContextType>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetMfa?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationResetMfaArgs, 'userId'>>;
   resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   revokeSigningKey?: Resolver<ReadonlyArray<ResolversTypes['SigningKey']>, ParentType, ContextType, RequireFields<MutationRevokeSigningKeyArgs, 'kid'>>;
@@ -400,7 +473,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   sendPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSendPasswordResetArgs, 'userId'>>;
   setUserDisabled?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserDisabledArgs, 'disabled' | 'userId'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'role' | 'userId'>>;
+  useRecoveryCode?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationUseRecoveryCodeArgs, 'code'>>;
   verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
+  verifyTotp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationVerifyTotpArgs, 'code'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -413,6 +488,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   signingKeys?: Resolver<Maybe<ReadonlyArray<ResolversTypes['SigningKey']>>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   users?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+};
+
+export type RecoveryCodesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RecoveryCodes'] = ResolversParentTypes['RecoveryCodes']> = {
+  codes?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
@@ -434,12 +513,18 @@ export type SigningKeyResolvers<ContextType = GraphQLContext, ParentType extends
   state?: Resolver<ResolversTypes['SigningKeyState'], ParentType, ContextType>;
 };
 
+export type TotpEnrollmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TotpEnrollment'] = ResolversParentTypes['TotpEnrollment']> = {
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   disabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emailVerified?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mfaEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   sessions?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Session']>>, ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -462,8 +547,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecoveryCodes?: RecoveryCodesResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SigningKey?: SigningKeyResolvers<ContextType>;
+  TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

@@ -7,11 +7,11 @@ import type { MutationResolvers } from '../generated/resolvers-types';
 
 /** The payload of a mutation that established a caller resolves as that caller. */
 function payload(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): IssuedSession {
-  actAs(context, info, issued.principal);
+  actAs(context, info, issued.principal, issued.mfaRequired);
   return issued;
 }
 
-export function mutationResolvers({ auth, sessions, users, signingKeys }: Services, events: AuthEvents): MutationResolvers {
+export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, secondFactor }: Services, events: AuthEvents): MutationResolvers {
   return {
     async register(_, { input }, context, info) {
       return payload(context, info, await auth.register(input, context.client));
@@ -26,7 +26,9 @@ export function mutationResolvers({ auth, sessions, users, signingKeys }: Servic
     },
 
     logout(_, { refreshToken }, context) {
-      return auth.logout(refreshToken ?? undefined, context.auth.ok ? context.auth.principal : undefined);
+      // A session pending its second factor may log out too.
+      const caller = context.auth.pending ?? context.auth;
+      return auth.logout(refreshToken ?? undefined, caller.ok ? caller.principal : undefined);
     },
 
     logoutAll(_, __, context, info) {
@@ -52,5 +54,31 @@ export function mutationResolvers({ auth, sessions, users, signingKeys }: Servic
     rotateSigningKey: () => signingKeys.rotate(),
 
     revokeSigningKey: (_, { kid }) => signingKeys.revoke(kid),
+
+    enrollTotp: (_, __, context, info) => mfa.enroll(principalOf(context, info)),
+
+    async confirmTotp(_, { code }, context, info) {
+      return { codes: await mfa.confirm(principalOf(context, info), code, context.client) };
+    },
+
+    disableMfa: (_, __, context, info) => mfa.disable(principalOf(context, info)),
+
+    async regenerateRecoveryCodes(_, __, context, info) {
+      return { codes: await mfa.regenerateRecoveryCodes(principalOf(context, info)) };
+    },
+
+    async verifyTotp(_, { code }, context, info) {
+      return payload(context, info, await secondFactor.verifyTotp(principalOf(context, info), code, context.client));
+    },
+
+    async useRecoveryCode(_, { code }, context, info) {
+      return payload(context, info, await secondFactor.useRecoveryCode(principalOf(context, info), code, context.client));
+    },
+
+    async reauthenticate(_, { password, code }, context, info) {
+      return payload(context, info, await secondFactor.reauthenticate(principalOf(context, info), password, code ?? undefined, context.client));
+    },
+
+    resetMfa: (_, { userId }) => mfa.reset(userId),
   };
 }

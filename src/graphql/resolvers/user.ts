@@ -16,6 +16,7 @@ export function userResolvers({ sessions }: Services): Pick<Resolvers, 'User' | 
   return {
     User: {
       sessions: (user, _, context) => sessionsOf(context).load(user.id),
+      mfaEnabled: (user) => user.totpSecret !== null,
     },
     Session: {
       current(session, _, context, info) {

@@ -111,6 +111,20 @@ describe('access tokens', () => {
       expect(tokens.verify(forge(HEADER, validClaims()))).toMatchObject({ ok: true });
     });
 
+    it('a session pending its second factor: amr ["pwd"], mfa_pending, read back as mfaPending', () => {
+      const { token } = tokens.sign({ ...SUBJECT, secondFactor: 'PENDING' });
+      expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ amr: ['pwd'], mfa_pending: true });
+      expect(tokens.verify(token)).toMatchObject({ ok: true, claims: { mfaPending: true } });
+    });
+
+    it('a session whose second factor was given: amr ["pwd","otp"] and no mfa_pending', () => {
+      const { token } = tokens.sign({ ...SUBJECT, secondFactor: 'GIVEN' });
+      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(payload['amr']).toEqual(['pwd', 'otp']);
+      expect('mfa_pending' in payload).toBe(false);
+      expect(tokens.verify(token)).toMatchObject({ ok: true, claims: { mfaPending: false } });
+    });
+
     it('a token one second before exp', () => {
       const { token } = tokens.sign(SUBJECT);
       clock.advance((TTL - 1) * 1000);
@@ -169,6 +183,9 @@ describe('access tokens', () => {
       ['sub', 42],
       ['exp', 'tomorrow'],
       ['ver', '3'],
+      // Only `true` marks a pending session: anything else is no token this service signs.
+      ['mfa_pending', false],
+      ['mfa_pending', 'true'],
     ])('a token whose %s is %p', (claim, value) => {
       expect(tokens.verify(forge(HEADER, { ...validClaims(), [claim]: value }))).toEqual(invalid);
     });
