@@ -19,6 +19,7 @@ import type { Services } from './auth/services';
 import { createSessionService } from './auth/sessions/session-service';
 import { createTokenIssuer } from './auth/tokens/token-issuer';
 import { createUserService } from './auth/user-service';
+import { createUserCache, type UserCache, type UserCacheSettings } from './auth/users/user-cache';
 import type { Clock } from './clock';
 import type { Config } from './config/config';
 import { type OpenCounterStore, openCounterStore } from './auth/limits/counter-store';
@@ -68,6 +69,8 @@ export interface App {
   readonly authenticate: Authenticate;
   readonly revocations: RevocationList;
   readonly revocationSync: RevocationSync;
+  /** The user rows `me` and `user(id)` are served from. */
+  readonly userCache: UserCache;
   /** The signing keys in memory: what /.well-known/jwks.json serves. */
   readonly keyRing: KeyRing;
   /** Seconds verifiers may cache the JWKS. */
@@ -95,9 +98,18 @@ export async function createApp(deps: {
   mailLimits?: MailLimitSettings;
   /** How mail is sent, beyond what the configuration says (a test's transport, shorter retries). */
   mail?: MailOptions;
+  /** DEFAULT_USER_CACHE unless given; `false` reads every user row from the database (the benchmark's baseline). */
+  userCache?: UserCacheSettings | false;
 }): Promise<App> {
   const { config, database, clock } = deps;
-  const store = createStore(database.db);
+  // Trusted only while the channel is up and reloaded: until then every read goes to the database.
+  let syncTrusted = (): boolean => false;
+  const userCache = createUserCache({
+    clock,
+    settings: deps.userCache || undefined,
+    trusted: deps.userCache === false ? () => false : () => syncTrusted(),
+  });
+  const store = createStore(database.db, (ids) => userCache.changing(ids));
   const retentionMs = config.accessTokenTtlSeconds * 1000 + CLOCK_LEEWAY_MS;
   const revocations = createRevocationList({ clock, retentionMs });
   const log = deps.log ?? SILENT;
@@ -178,9 +190,10 @@ export async function createApp(deps: {
         sessionSweeper,
         maxSessions: config.maxSessions,
         mail: emails.accountMail,
+        userCache,
       }),
       sessions: createSessionService({ store, revocations, clock }),
-      users: createUserService({ store, passwords, revocations, clock }),
+      users: createUserService({ store, passwords, revocations, clock, cache: userCache }),
       signingKeys,
       emails,
       passwordResets: createPasswordResetService({
@@ -202,7 +215,8 @@ export async function createApp(deps: {
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);
     // Listen first, then load (the sync reloads whenever listening starts): nothing falls in between.
-    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log, keys: signingKeys });
+    const revocationSync = createRevocationSync({ store, revocations, clock, retentionMs, log, keys: signingKeys, users: userCache });
+    syncTrusted = revocationSync.trusted;
     listening = await database.listen(REVOCATION_CHANNEL, revocationSync.handlers);
     await signingKeys.start();
     await revocationSync.settled();
@@ -212,6 +226,7 @@ export async function createApp(deps: {
       authenticate: createAuthenticate({ accessTokens, revocations, trusted: revocationSync.trusted, store }),
       revocations,
       revocationSync,
+      userCache,
       keyRing,
       jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
       database,

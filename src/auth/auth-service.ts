@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { sessionsEnded } from '../db/revocation-channel';
 import type { UserRow } from '../db/schema';
 import type { Store } from '../db/store';
+import type { UserCache } from './users/user-cache';
 import type { Sweeper } from '../db/sweeper';
 import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
 import type { AttemptLimiter } from './limits/attempt-limiter';
@@ -50,6 +51,8 @@ export interface AuthServiceDeps {
   readonly maxSessions: number;
   /** The mails of registering and of changing the password; none by default. */
   readonly mail?: AccountMail;
+  /** Filled with the row of each login and refresh, for the `me` that follows; none by default. */
+  readonly userCache?: UserCache;
 }
 
 /** What the account's own flows tell the mail side (src/auth/mail/), and whether an address must be verified to sign in. */
@@ -92,7 +95,7 @@ export interface AuthService {
   changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession>;
 }
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL }: AuthServiceDeps): AuthService {
+export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL, userCache }: AuthServiceDeps): AuthService {
   const now = () => new Date(clock.now());
 
   const openSession = createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions });
@@ -112,6 +115,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
 
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(loginSchema, input);
+      const ticket = userCache?.ticket();
       const user = await store.users.findByLogin(valid.username);
       // Counted for the name typed and for its account (attempt-limiter.ts says why both).
       const attempt = await limits.beginLogin(valid.username, user && { id: user.id, names: [user.username, user.email] }, client.ip);
@@ -132,6 +136,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       // The counters are settled while the session is opened: one round trip the fewer to wait for.
       // With a second factor to give, the sign-in is not complete, so the count is not restarted.
       const [issued] = await Promise.all([openSession(user, client), user.totpSecret === null ? attempt.succeeded() : attempt.passwordOnly()]);
+      if (ticket !== undefined) userCache?.fill(user, ticket);
       return issued;
     },
 
@@ -142,8 +147,11 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const result = await store.sessions.rotate(hashRefreshToken(refreshToken), next.record, now());
       switch (result.kind) {
         case 'rotated': {
+          // From the database, not the cache: the new token carries the role and token version it holds now.
+          const ticket = userCache?.ticket();
           const user = await store.users.findById(result.userId);
           if (!user) throw new AuthError('REFRESH_TOKEN_INVALID');
+          if (ticket !== undefined) userCache?.fill(user, ticket);
           return tokens.issue(user, { id: result.sessionId, authTime: result.authTime, secondFactor: result.secondFactor }, next);
         }
         case 'reused':

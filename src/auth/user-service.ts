@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { userCutoff } from '../db/revocation-channel';
 import type { Role, UserRow } from '../db/schema';
 import type { Store } from '../db/store';
+import type { UserCache } from './users/user-cache';
 import type { UserKey } from '../db/user-repository';
 import { ConflictError, InputError } from '../errors';
 import { isId } from './ids';
@@ -65,10 +66,12 @@ export interface UserServiceDeps {
   readonly passwords: PasswordHasher;
   readonly revocations: RevocationList;
   readonly clock: Clock;
+  /** Where `findById` reads first; without one (the command line), every read goes to the database. */
+  readonly cache?: UserCache;
 }
 
 export function createUserService(deps: UserServiceDeps): UserService {
-  const { store, passwords, revocations, clock } = deps;
+  const { store, passwords, revocations, clock, cache } = deps;
   const now = () => new Date(clock.now());
 
   const noSuchUser = () => new InputError('userId', 'No user has that id.');
@@ -78,6 +81,13 @@ export function createUserService(deps: UserServiceDeps): UserService {
     const user = isId(userId) ? await store.users.setRole(userId, role, at) : undefined;
     if (!user) throw noSuchUser();
     revocations.apply(userCutoff(user));
+    return user;
+  }
+
+  async function readThrough(id: string): Promise<UserRow | undefined> {
+    const ticket = cache?.ticket();
+    const user = await store.users.findById(id);
+    if (user && ticket !== undefined) cache?.fill(user, ticket);
     return user;
   }
 
@@ -96,8 +106,11 @@ export function createUserService(deps: UserServiceDeps): UserService {
   }
 
   return {
-    async findById(id: string): Promise<UserRow | undefined> {
-      return isId(id) ? store.users.findById(id) : undefined;
+    findById(id: string): Promise<UserRow | undefined> {
+      if (!isId(id)) return Promise.resolve(undefined);
+      const held = cache?.get(id);
+      if (held !== undefined) return Promise.resolve(held);
+      return readThrough(id);
     },
 
     async page(first: number, after: string | null | undefined): Promise<UserPage> {

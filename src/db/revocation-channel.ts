@@ -18,8 +18,20 @@ export interface KeysChanged {
   readonly revokedKid: string | undefined;
 }
 
+/** A user's row changed (any column a read can show, or the row is gone): every instance drops its copy. */
+export interface UserChanged {
+  readonly kind: 'userChanged';
+  readonly userId: string;
+}
+
 /** Everything the channel carries. */
-export type ChannelEvent = RevocationEvent | KeysChanged;
+export type ChannelEvent = RevocationEvent | KeysChanged | UserChanged;
+
+/**
+ * Told of users whose rows a transaction is changing, as it announces them (before it commits):
+ * this instance stops serving their old rows at once, before its own NOTIFY comes back.
+ */
+export type UserChangeHook = (userIds: readonly string[]) => void;
 
 /**
  * Queues the events on the channel. Called inside the transaction that made the change:
@@ -30,6 +42,22 @@ export async function announce(db: Database, events: readonly ChannelEvent[]): P
   if (events.length === 0) return;
   const payloads = JSON.stringify(events.map(encode));
   await db.execute(sql`select pg_notify(${REVOCATION_CHANNEL}, p) from json_array_elements_text(${payloads}::json) as p`);
+}
+
+/**
+ * The one call every write to a user row makes, inside the transaction that writes it: tells this
+ * instance (`hook`) and queues the change for every other one, with any other events of the
+ * same write (a token cut-off) in the same statement.
+ */
+export async function announceUserChange(
+  db: Database,
+  userIds: readonly string[],
+  hook: UserChangeHook,
+  also: readonly ChannelEvent[] = [],
+): Promise<void> {
+  if (userIds.length === 0 && also.length === 0) return;
+  hook(userIds);
+  await announce(db, [...also, ...userIds.map((userId): UserChanged => ({ kind: 'userChanged', userId }))]);
 }
 
 /** The event that announces a user's new token version (after setRole, logoutAll, disabling). */
@@ -58,6 +86,8 @@ function encode(event: ChannelEvent): string {
       return JSON.stringify(['s', event.sessionId, event.at]);
     case 'user':
       return JSON.stringify(['u', event.userId, event.at, event.minVersion]);
+    case 'userChanged':
+      return JSON.stringify(['c', event.userId]);
   }
 }
 
@@ -72,6 +102,7 @@ export function decodeRevocation(payload: string): ChannelEvent | undefined {
   if (Array.isArray(value) && value[0] === 'k' && (value[1] === null || typeof value[1] === 'string')) {
     return { kind: 'keys', revokedKid: (value[1] as string | null) ?? undefined };
   }
+  if (Array.isArray(value) && value[0] === 'c' && typeof value[1] === 'string') return { kind: 'userChanged', userId: value[1] };
   if (!Array.isArray(value) || typeof value[1] !== 'string' || typeof value[2] !== 'number') return undefined;
   const [kind, id, at, minVersion] = value as [unknown, string, number, unknown];
   if (kind === 's') return { kind: 'session', sessionId: id, at };

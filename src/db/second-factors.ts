@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from './client';
+import { announceUserChange, type UserChangeHook } from './revocation-channel';
 import { recoveryCodes, type SecondFactor, sessions, type UserRow, users } from './schema';
 
 /**
@@ -31,19 +32,24 @@ export interface SecondFactorRepository {
   setSessionState(sessionId: string, secondFactor: SecondFactor, authTime: Date | undefined): Promise<boolean>;
 }
 
-export function createSecondFactorRepository(db: Database): SecondFactorRepository {
+/** Turning the factor on or off announces the change to the user's row (see announceUserChange). */
+export function createSecondFactorRepository(db: Database, onChange: UserChangeHook = () => {}): SecondFactorRepository {
   return {
     async setPending(userId, sealedSecret) {
       await db.update(users).set({ totpPendingSecret: sealedSecret }).where(eq(users.id, userId));
     },
 
-    async confirm(userId, sealedSecret, step) {
-      const [user] = await db
-        .update(users)
-        .set({ totpSecret: sql`${users.totpPendingSecret}`, totpPendingSecret: null, totpLastStep: step })
-        .where(and(eq(users.id, userId), eq(users.totpPendingSecret, sealedSecret)))
-        .returning();
-      return user;
+    confirm(userId, sealedSecret, step) {
+      return db.transaction(async (t) => {
+        const tx = t as unknown as Database;
+        const [user] = await tx
+          .update(users)
+          .set({ totpSecret: sql`${users.totpPendingSecret}`, totpPendingSecret: null, totpLastStep: step })
+          .where(and(eq(users.id, userId), eq(users.totpPendingSecret, sealedSecret)))
+          .returning();
+        if (user) await announceUserChange(tx, [user.id], onChange);
+        return user;
+      });
     },
 
     async acceptStep(userId, step) {
@@ -68,10 +74,14 @@ export function createSecondFactorRepository(db: Database): SecondFactorReposito
       return spent.length === 1;
     },
 
-    async remove(userId) {
-      const [user] = await db.update(users).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null }).where(eq(users.id, userId)).returning();
-      await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
-      return user;
+    remove(userId) {
+      return db.transaction(async (t) => {
+        const tx = t as unknown as Database;
+        const [user] = await tx.update(users).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null }).where(eq(users.id, userId)).returning();
+        await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+        if (user) await announceUserChange(tx, [user.id], onChange);
+        return user;
+      });
     },
 
     async setSessionState(sessionId, secondFactor, authTime) {

@@ -1,4 +1,5 @@
 import type { Database } from './client';
+import type { UserChangeHook } from './revocation-channel';
 import { createMailTokenRepository, type MailTokenRepository } from './mail-tokens';
 import { createSecondFactorRepository, type SecondFactorRepository } from './second-factors';
 import type { SessionRepository } from './session-repository';
@@ -20,13 +21,14 @@ export interface Store extends Repositories {
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
 }
 
-export function createStore(db: Database): Store {
+/** `onUserChange` hears, before they commit, of the user rows this instance's writes change. */
+export function createStore(db: Database, onUserChange: UserChangeHook = () => {}): Store {
   const bind = (target: Database): Repositories => ({
-    users: createUserRepository(target),
+    users: createUserRepository(target, onUserChange),
     sessions: createSessionRepository(target),
     signingKeys: createSigningKeyRepository(target),
     mailTokens: createMailTokenRepository(target),
-    secondFactors: createSecondFactorRepository(target),
+    secondFactors: createSecondFactorRepository(target, onUserChange),
   });
   return {
     ...bind(db),

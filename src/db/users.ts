@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import { builtOnce } from './built-once';
 import type { Database } from './client';
-import { announce, type RevocationEvent, userCutoff } from './revocation-channel';
+import { announceUserChange, type RevocationEvent, type UserChangeHook, userCutoff } from './revocation-channel';
 import { type Role, type UserRow, users } from './schema';
 import { uniqueViolation } from './unique-violation';
 import type { ClaimResult, CreateUserResult, NewUser, UserKey, UserRepository } from './user-repository';
@@ -14,7 +14,8 @@ const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
   users_email_lower_key: 'email',
 };
 
-export function createUserRepository(db: Database): UserRepository {
+/** `onChange` hears of every change to a user row this repository announces (see announceUserChange). */
+export function createUserRepository(db: Database, onChange: UserChangeHook = () => {}): UserRepository {
   const byLower = (column: typeof users.username | typeof users.email) =>
     db
       .select()
@@ -25,17 +26,25 @@ export function createUserRepository(db: Database): UserRepository {
   const byUsername = builtOnce(() => byLower(users.username));
   const byEmail = builtOnce(() => byLower(users.email));
 
+  /** Runs a write to a user's row and announces the change (and, when `cutOff`, the new token version) in its transaction. */
+  const writeUser = (write: (tx: Database) => Promise<UserRow | undefined>, cutOff = false) =>
+    db.transaction(async (t) => {
+      const tx = t as unknown as Database;
+      const user = await write(tx);
+      if (user) await announceUserChange(tx, [user.id], onChange, cutOff ? [userCutoff(user)] : []);
+      return user;
+    });
+
   /** Applies `change` and moves the user's token version on, so every older access token stops verifying. */
   const updateAndCutOff = (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled' | 'passwordHash' | 'emailVerified'>>, at: Date, onlyIf?: SQL) =>
-    db.transaction(async (tx) => {
+    writeUser(async (tx) => {
       const [user] = await tx
         .update(users)
         .set({ ...change, tokenVersion: sql`${users.tokenVersion} + 1`, tokensRevokedAt: at })
         .where(and(eq(users.id, id), onlyIf))
         .returning();
-      if (user) await announce(tx as unknown as Database, [userCutoff(user)]);
       return user;
-    });
+    }, true);
 
   return {
     async create(input: NewUser): Promise<CreateUserResult> {
@@ -85,7 +94,7 @@ export function createUserRepository(db: Database): UserRepository {
     },
 
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-      await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+      await writeUser(async (tx) => (await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning())[0]);
     },
 
     setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
@@ -98,8 +107,7 @@ export function createUserRepository(db: Database): UserRepository {
 
     async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined> {
       if (disabled) return updateAndCutOff(id, { disabled }, at);
-      const [user] = await db.update(users).set({ disabled }).where(eq(users.id, id)).returning();
-      return user;
+      return writeUser(async (tx) => (await tx.update(users).set({ disabled }).where(eq(users.id, id)).returning())[0]);
     },
 
     revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined> {
@@ -110,18 +118,16 @@ export function createUserRepository(db: Database): UserRepository {
       return updateAndCutOff(id, { passwordHash, emailVerified: true }, at);
     },
 
-    async markEmailVerified(id: string, email: string): Promise<UserRow | undefined> {
-      const [user] = await db
-        .update(users)
-        .set({ emailVerified: true })
-        .where(and(eq(users.id, id), sql`lower(${users.email}) = lower(${email})`))
-        .returning();
-      return user;
+    markEmailVerified(id: string, email: string): Promise<UserRow | undefined> {
+      return writeUser(
+        async (tx) =>
+          (await tx.update(users).set({ emailVerified: true }).where(and(eq(users.id, id), sql`lower(${users.email}) = lower(${email})`)).returning())[0],
+      );
     },
 
     async changeEmail(id: string, email: string): Promise<{ readonly ok: true; readonly user: UserRow | undefined } | { readonly ok: false }> {
       try {
-        const [user] = await db.update(users).set({ email, emailVerified: true }).where(eq(users.id, id)).returning();
+        const user = await writeUser(async (tx) => (await tx.update(users).set({ email, emailVerified: true }).where(eq(users.id, id)).returning())[0]);
         return { ok: true, user };
       } catch (error) {
         if (uniqueViolation(error) === 'users_email_lower_key') return { ok: false };

@@ -4,6 +4,7 @@ import { decodeRevocation, type KeysChanged } from '../../db/revocation-channel'
 import type { Store } from '../../db/store';
 import { loadRevocations } from './load-revocations';
 import type { RevocationList } from './revocation';
+import type { UserCache } from '../users/user-cache';
 
 export interface SyncLog {
   info(fields: object, message: string): void;
@@ -34,6 +35,8 @@ export function createRevocationSync(deps: {
   log: SyncLog;
   /** The signing keys: told of their changes on the same channel, and reloaded with the list. */
   keys?: { apply(event: KeysChanged): void; reload(): Promise<void> };
+  /** The cached user rows: each change heard drops its row, and a drop of the channel empties them. */
+  users?: Pick<UserCache, 'changed' | 'reset'>;
 }): RevocationSync {
   let trusted = false;
   let generation = 0;
@@ -45,6 +48,8 @@ export function createRevocationSync(deps: {
         await Promise.all([loadRevocations(deps), deps.keys?.reload()]);
         if (mine !== generation) return;
         const resumed = mine > 1;
+        // Whatever was read while the channel was away may be stale: refilled from the database from here on.
+        deps.users?.reset();
         trusted = true;
         deps.log.info(
           { revocations: deps.revocations.size() },
@@ -63,16 +68,23 @@ export function createRevocationSync(deps: {
     handlers: {
       onMessage(payload) {
         const event = decodeRevocation(payload);
-        if (event?.kind === 'keys') deps.keys?.apply(event);
-        else if (event) deps.revocations.apply(event);
+        if (event === undefined) return;
+        if (event.kind === 'keys') deps.keys?.apply(event);
+        else if (event.kind === 'userChanged') deps.users?.changed(event.userId);
+        else {
+          deps.revocations.apply(event);
+          if (event.kind === 'user') deps.users?.changed(event.userId);
+        }
       },
       onUp() {
         generation += 1;
+        deps.users?.reset();
         reloading = reload(generation);
       },
       onDown() {
         generation += 1;
         trusted = false;
+        deps.users?.reset();
         deps.log.warn({}, 'revocation notifications lost: checking every token against the database until they are back');
       },
     },
