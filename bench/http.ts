@@ -51,7 +51,7 @@ type LoadOptions = {
 };
 
 /** autocannon, failing on any non-2xx answer and on any GraphQL error in a body (a 200 can carry one). */
-async function load({ port, bodies, token, connections, seconds, rate }: LoadOptions): Promise<autocannon.Result> {
+export async function load({ port, bodies, token, connections, seconds, rate }: LoadOptions): Promise<autocannon.Result> {
   let clients = 0;
   let errors = 0;
   const result = await autocannon({

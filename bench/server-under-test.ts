@@ -1,8 +1,8 @@
 /**
  * The service as the HTTP benchmarks load it, in a process of its own (forked by bench/http.ts):
  * the real server, and beside it the same server with the directive and token decoding switched
- * off (a schema without @auth applied, every request as one fixed caller). That switch exists
- * only here, never in the service's configuration. Talks to its parent over IPC.
+ * off (a schema without @auth applied, every request as one fixed caller), and the real server
+ * with its user cache off. Those switches exist only here, never in the service's configuration. Talks to its parent over IPC.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp, SCHEMA_DIR } from '../src/app';
@@ -14,7 +14,8 @@ import { createLogger } from '../src/observability/logger';
 import { startHttpServer } from '../src/http/server';
 
 export interface Ready {
-  readonly ports: { readonly auth: number; readonly off: number };
+  /** auth: the real server; off: directive and decoding off; noCache: the real server with its user cache off. */
+  readonly ports: { readonly auth: number; readonly off: number; readonly noCache: number };
   readonly accessToken: string;
   /** Accounts to log in as, one per concurrent client: a client logs in as one account only. */
   readonly accounts: readonly { readonly username: string; readonly password: string }[];
@@ -43,6 +44,9 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
   const auth = await startHttpServer(app, logger, options);
   const fixed = { ok: true, principal: issued.principal } as const;
   const off = await startHttpServer({ ...app, schema: buildUnguardedSchema(readTypeDefs(SCHEMA_DIR), app.services), authenticate: () => fixed }, logger, options);
+  // A second instance on the same database, reading every user row from it: what the cache buys.
+  const uncached = await createApp({ config, jwtSecret: config.jwtSecret!, database, clock: systemClock, log: logger, userCache: false });
+  const noCache = await startHttpServer(uncached, logger, options);
 
   // On only while asked: sampling every millisecond wakes the event loop a thousand times a
   // second, and each wake-up takes a core from a bcrypt thread.
@@ -58,7 +62,7 @@ async function main(databaseUrl: string, bcryptCost: string): Promise<void> {
       loopDelay.disable();
     }
   });
-  const ready: Ready = { ports: { auth: auth.port, off: off.port }, accessToken: issued.accessToken, accounts };
+  const ready: Ready = { ports: { auth: auth.port, off: off.port, noCache: noCache.port }, accessToken: issued.accessToken, accounts };
   process.send!(ready);
 }
 
