@@ -11,12 +11,16 @@ const SANE = /^[A-Za-z0-9._:/+=-]{1,128}$/;
  */
 export function assignRequestId(): RequestHandler {
   return (req, res, next) => {
-    const given = req.get('x-request-id');
-    const id = given !== undefined && SANE.test(given) ? given : randomUUID();
+    const id = newRequestId(req.get('x-request-id'));
     res.locals['requestId'] = id;
     res.setHeader('x-request-id', id);
     next();
   };
+}
+
+/** The client's X-Request-Id when it is sane, else a new UUID. */
+export function newRequestId(given: string | undefined): string {
+  return given !== undefined && SANE.test(given) ? given : randomUUID();
 }
 
 /** The id assignRequestId gave this response's request. */

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import proxyAddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { App } from '../app';
 import type { GraphQLLimits } from '../config/config';
 import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
+import { createGraphqlFastPath } from './graphql-fast-path';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
 import { type MetricsAccess, metricsPlacement, openMetricsPort } from './metrics-exposure';
@@ -91,7 +93,12 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
   );
 
   web.use(bodyErrors(logger));
-  http.on('request', web);
+  // Plain JSON POSTs to /graphql skip Express (see graphql-fast-path.ts); everything else is Express's.
+  const trust = web.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const fastPath = createGraphqlFastPath({ apollo, authenticate: app.authenticate, logger, metrics: app.metrics, clientIp: (req) => proxyAddr(req, trust) });
+  http.on('request', (req, res) => {
+    if (!fastPath(req, res)) web(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
