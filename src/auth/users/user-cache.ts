@@ -87,7 +87,10 @@ export function createUserCache(deps: {
 
     changing(ids) {
       generation += 1;
-      const until = clock.now() + settings.pendingMs;
+      const now = clock.now();
+      // Marks whose change never came back (rolled back) are let go of, so the map stays small.
+      if (pending.size >= settings.max) for (const [id, until] of pending) if (until <= now) pending.delete(id);
+      const until = now + settings.pendingMs;
       for (const id of ids) {
         rows.delete(id);
         pending.set(id, until);
