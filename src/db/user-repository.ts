@@ -26,7 +26,10 @@ export interface UserKey {
   readonly id: string;
 }
 
-/** The accounts, as the database holds them. Changes that end access tokens announce it to every instance. */
+/**
+ * The accounts, as the database holds them. Every change to a row is announced to every instance
+ * in its transaction (announceUserChange), and those that end access tokens announce the cut-off too.
+ */
 export interface UserRepository {
   /** The unique indexes on lower(...) decide, so a racing duplicate is a value, not a crash. */
   create(input: NewUser): Promise<CreateUserResult>;
