@@ -4,12 +4,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { App } from '../app';
+import { type Clock, systemClock } from '../clock';
 import type { GraphQLLimits } from '../config/config';
 import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
+import { appOriginOf, corsForAppOrigins } from './cors';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
 import { type MetricsAccess, metricsPlacement, openMetricsPort } from './metrics-exposure';
+import { refreshTokenTransport } from './refresh-cookie';
 import { assignRequestId, requestIdOf } from './request-id';
 import { noSniff, noStore } from './security-headers';
 import type { TrustProxy } from './trust-proxy';
@@ -23,6 +26,10 @@ export interface HttpOptions {
   readonly host?: string;
   /** METRICS_TOKEN and METRICS_PORT; neither by default. */
   readonly metrics?: MetricsAccess;
+  /** APP_ORIGINS: CORS with credentials, and the refresh token as a cookie, for these alone. */
+  readonly appOrigins?: readonly string[];
+  /** For the refresh cookie's Max-Age; the system clock unless given. */
+  readonly clock?: Clock;
 }
 
 export interface RunningServer {
@@ -73,11 +80,14 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     res.type('application/json').send(app.keyRing.jwks());
   });
 
+  const appOrigins = new Set(options.appOrigins ?? []);
+  const clock = options.clock ?? systemClock;
   web.use(
     '/graphql',
     // Answers carry tokens and personal data: no cache, shared or private, may keep them. First,
     // so that refusals (413, 415, 400) carry it too.
     noStore(),
+    ...(appOrigins.size > 0 ? [corsForAppOrigins(appOrigins)] : []),
     jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
@@ -86,6 +96,7 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
           ip: req.ip,
           userAgent: req.get('user-agent'),
           requestId: requestIdOf(res),
+          refreshTokens: refreshTokenTransport(req, res, appOriginOf(req, appOrigins) !== undefined, clock),
         }),
     }),
   );

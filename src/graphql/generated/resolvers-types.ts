@@ -24,7 +24,8 @@ export type AuthPayload = {
   readonly accessTokenExpiresAt: Scalars['DateTime']['output'];
   /** True when this pair admits only the second factor (verifyTotp, useRecoveryCode), refresh and logout. */
   readonly mfaRequired: Scalars['Boolean']['output'];
-  readonly refreshToken: Scalars['String']['output'];
+  /** Null when the refresh token was set as an httpOnly cookie instead (a request from a configured web-app origin). */
+  readonly refreshToken?: Maybe<Scalars['String']['output']>;
   readonly refreshTokenExpiresAt: Scalars['DateTime']['output'];
   /** Resolves as this user, with no prior Bearer token needed. */
   readonly user: User;
@@ -54,13 +55,13 @@ export type Mutation = {
   /** Starts TOTP enrollment; nothing changes until confirmTotp. */
   readonly enrollTotp: TotpEnrollment;
   readonly login: AuthPayload;
-  /** Ends the session of the refresh token given and revokes the access token presented, if any. Idempotent. */
+  /** Ends the session of the refresh token given (or of the cookie) and revokes the access token presented, if any. Idempotent. */
   readonly logout: Scalars['Boolean']['output'];
   /** Ends every session of the caller; every access token issued to them stops working. */
   readonly logoutAll: Scalars['Boolean']['output'];
   /** Proves the password (and a code when the account has a second factor) again, for fields marked @auth(fresh: N). */
   readonly reauthenticate: AuthPayload;
-  /** Rotates: the refresh token given is spent, and a new pair is returned. */
+  /** Rotates: the refresh token given (or, when absent, the refresh-token cookie) is spent, and a new pair is returned. */
   readonly refresh: AuthPayload;
   /** Ten new recovery codes; every earlier one stops working. */
   readonly regenerateRecoveryCodes: RecoveryCodes;
@@ -126,7 +127,7 @@ export type MutationReauthenticateArgs = {
 
 
 export type MutationRefreshArgs = {
-  refreshToken: Scalars['String']['input'];
+  refreshToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -441,7 +442,7 @@ export type AuthPayloadResolvers<ContextType = GraphQLContext, ParentType extend
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   accessTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   mfaRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   refreshTokenExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
@@ -460,7 +461,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>;
   logoutAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reauthenticate?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationReauthenticateArgs, 'password'>>;
-  refresh?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
+  refresh?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, Partial<MutationRefreshArgs>>;
   regenerateRecoveryCodes?: Resolver<ResolversTypes['RecoveryCodes'], ParentType, ContextType>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
