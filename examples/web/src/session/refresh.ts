@@ -25,8 +25,9 @@ export function renewAccessToken(stale: string | undefined): Promise<boolean> {
 }
 
 async function coordinated(stale: string | undefined): Promise<boolean> {
-  // Nobody else refreshing: this tab does it, holding the lock until the others can be told.
-  const alone = await navigator.locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? { renewed: await refreshByCookie() } : null));
+  // Nobody else refreshing: this tab does it, holding the lock until the others can be told. A
+  // result another tab posted just before letting go of the lock may still be queued: take it first.
+  const alone = await navigator.locks.request(LOCK, { ifAvailable: true }, async (lock) => (lock ? { renewed: (await tokenOtherThan(stale, 0)) || (await refreshByCookie()) } : null));
   if (alone) return alone.renewed;
   // Another tab is refreshing: once it is done, take its result rather than spend the new cookie too.
   return navigator.locks.request(LOCK, async () => (await tokenOtherThan(stale, RESULT_WAIT_MS)) || refreshByCookie());
