@@ -23,7 +23,7 @@ const config: CodegenConfig = {
         mappers: {
           User: '../../db/schema#UserRow',
           Session: '../../db/schema#SessionRow',
-          AuthPayload: '../../auth/tokens/token-issuer#IssuedSession',
+          AuthPayload: '../refresh-token-transport#DeliveredSession',
           SigningKey: '../../db/schema#SigningKeyRow',
         },
       },

@@ -4,7 +4,7 @@ import { type Authenticate, type Authentication, authenticated } from '../auth/a
 import type { Principal } from '../auth/principal';
 import type { IssuedSession } from '../auth/tokens/token-issuer';
 import { tokenError } from '../errors';
-import { BODY_TRANSPORT, type RefreshTokenTransport } from './refresh-token-transport';
+import { BODY_TRANSPORT, type DeliveredSession, type RefreshTokenTransport } from './refresh-token-transport';
 
 export interface GraphQLContext {
   /** The Bearer token, decoded once per request. */
@@ -64,10 +64,9 @@ export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): 
  * A pair issued by a mutation: its refresh token goes to the request's transport, and the rest
  * of the payload resolves as the user it signed in.
  */
-export function payloadOf(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): IssuedSession {
-  context.refreshTokens.issued(issued);
+export function payloadOf(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): DeliveredSession {
   actAs(context, info, issued.principal, issued.mfaRequired);
-  return issued;
+  return context.refreshTokens.issued(issued);
 }
 
 /** Makes the rest of this mutation's payload resolve as `principal` (a pending one admitted only where a rule says so). */

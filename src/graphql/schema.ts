@@ -9,7 +9,6 @@ import { applyAuthDirective } from './auth-directive';
 import { type AuthEvents, NO_AUTH_EVENTS } from './auth-events';
 import { DateTime } from './date-time';
 import type { Resolvers } from './generated/resolvers-types';
-import { authPayloadResolvers } from './resolvers/auth-payload';
 import { emailMutationResolvers } from './resolvers/email-mutations';
 import { mutationResolvers } from './resolvers/mutation';
 import { queryResolvers } from './resolvers/query';
@@ -30,7 +29,6 @@ export function buildUnguardedSchema(typeDefs: readonly string[], services: Serv
     Query: queryResolvers(services),
     Mutation: { ...mutationResolvers(services, events), ...emailMutationResolvers(services) },
     ...userResolvers(services),
-    ...authPayloadResolvers(),
   };
   return makeExecutableSchema({ typeDefs: [...typeDefs], resolvers });
 }

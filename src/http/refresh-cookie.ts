@@ -30,7 +30,6 @@ export function refreshTokenTransport(req: Request, res: Response, fromAppOrigin
   if (!fromAppOrigin) return BODY_TRANSPORT;
   const cookie = refreshCookieOf(req.get('cookie'));
   return {
-    inBody: false,
     tokenToRefresh(argument) {
       const token = argument ?? cookie;
       if (token === undefined) throw new AuthError('REFRESH_TOKEN_INVALID');
@@ -40,6 +39,7 @@ export function refreshTokenTransport(req: Request, res: Response, fromAppOrigin
     issued(session) {
       const maxAge = Math.max(0, Math.floor((session.refreshTokenExpiresAt.getTime() - clock.now()) / 1000));
       res.append('set-cookie', `${REFRESH_COOKIE}=${session.refreshToken}; ${ATTRIBUTES}; Max-Age=${maxAge}`);
+      return { ...session, refreshToken: null };
     },
     ended() {
       res.append('set-cookie', `${REFRESH_COOKIE}=; ${ATTRIBUTES}; Max-Age=0`);

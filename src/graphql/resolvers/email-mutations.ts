@@ -9,10 +9,9 @@ export function emailMutationResolvers({ emails, passwordResets }: Services): Mu
 
     async resetPassword(_, { token, newPassword }, context, info) {
       const issued = await passwordResets.resetPassword(token, newPassword, context.client);
-      context.refreshTokens.issued(issued);
       // The payload resolves as the user it signed in.
       actAs(context, info, issued.principal);
-      return issued;
+      return context.refreshTokens.issued(issued);
     },
 
     verifyEmail: (_, { token }) => emails.verifyEmail(token),
