@@ -164,6 +164,13 @@ describe('web apps (APP_ORIGINS) over HTTP', () => {
     expect(after.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('clears the cookie at logoutAll too', async () => {
+    const registered = await registerFrom(server, APP);
+    const logoutAll = await post(server, 'mutation LogoutAll { logoutAll }', { origin: APP, token: field(registered, 'register').accessToken });
+    expect(logoutAll.body).toEqual({ data: { logoutAll: true } });
+    expect(refreshCookie(logoutAll)).toMatchObject({ value: '', maxAge: 0 });
+  });
+
   it('answers every AuthPayload of a listed origin with refreshToken null (login too)', async () => {
     const account = newAccount('web');
     await post(server, REGISTER, { variables: { input: account } });
