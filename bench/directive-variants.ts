@@ -16,6 +16,7 @@ import { can, type AccessRule } from '../src/auth/policy';
 import type { Principal } from '../src/auth/principal';
 import { applyAuthDirective } from '../src/graphql/auth-directive';
 import type { GraphQLContext } from '../src/graphql/context';
+import { BODY_TRANSPORT } from '../src/graphql/refresh-token-transport';
 import { DateTime } from '../src/graphql/date-time';
 import { ownerOf } from '../src/graphql/resolvers/user';
 import { readTypeDefs } from '../src/graphql/schema';
@@ -79,7 +80,7 @@ function shielded(schema: GraphQLSchema): GraphQLSchema {
   return applyMiddleware(schema, permissions);
 }
 
-const context = (): GraphQLContext => ({ auth: { ok: true, principal: ADMIN }, client: { ip: undefined, userAgent: undefined }, payloadCallers: new Map() });
+const context = (): GraphQLContext => ({ auth: { ok: true, principal: ADMIN }, client: { ip: undefined, userAgent: undefined }, payloadCallers: new Map(), refreshTokens: BODY_TRANSPORT });
 
 export const VARIANTS = ['none', 'auth', 'async', 'shield', 'fresh'] as const;
 export type Variant = (typeof VARIANTS)[number];

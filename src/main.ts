@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (config.admin) await ensureAdmin(app, config.admin, logger);
 
   await port.release();
-  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql, metrics: { token: config.metricsToken, port: config.metricsPort } }).catch(
+  const server = await startHttpServer(app, logger, { port: config.port, production: config.production, trustProxy: config.trustProxy, graphqlLimits: config.graphql, metrics: { token: config.metricsToken, port: config.metricsPort }, appOrigins: config.appOrigins }).catch(
     (error: unknown) => {
       throw portError(error, config.port) ?? error;
     },

@@ -70,7 +70,8 @@ function createRenewal({ uri, tokens, onLogout, fetch: fetchFn = fetch }: AuthLi
       data?: RefreshMutation | null;
       errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
     };
-    if (data?.refresh) {
+    // The token is in the body: this client sends no Origin (a browser app of APP_ORIGINS gets it as a cookie).
+    if (data?.refresh?.refreshToken) {
       tokens.set({ accessToken: data.refresh.accessToken, refreshToken: data.refresh.refreshToken });
       return true;
     }

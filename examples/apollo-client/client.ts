@@ -18,9 +18,11 @@ export function createGatehouseClient(options: AuthLinkOptions): ApolloClient {
  */
 export type SignIn = { readonly status: 'signedIn' | 'mfaRequired'; readonly user: { readonly id: string; readonly username: string } };
 
-type Payload = { accessToken: string; refreshToken: string; mfaRequired: boolean; user: { id: string; username: string } };
+type Payload = { accessToken: string; refreshToken: string | null; mfaRequired: boolean; user: { id: string; username: string } };
 
 function keep(tokens: TokenStore, payload: Payload): SignIn {
+  // Null only for a request from one of APP_ORIGINS (a browser app, see examples/web): this client sends no Origin.
+  if (payload.refreshToken === null) throw new Error('No refresh token in the body: this client must not send an Origin listed in APP_ORIGINS');
   tokens.set({ accessToken: payload.accessToken, refreshToken: payload.refreshToken });
   return { status: payload.mfaRequired ? 'mfaRequired' : 'signedIn', user: payload.user };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { isOrigin } from './origin';
 import { parseTrustProxy, type TrustProxy } from '../http/trust-proxy';
 
 /** Everything the service reads from its environment, validated once and frozen. */
@@ -38,6 +39,8 @@ export interface Config {
   readonly metricsPort: number | undefined;
   readonly admin: { readonly username: string; readonly email: string; readonly password: string } | undefined;
   readonly mail: MailConfig;
+  /** The web apps' origins: their requests get CORS with credentials and the refresh token as a cookie. */
+  readonly appOrigins: readonly string[];
 }
 
 /** Where mail goes and what its links point at (docs/email.md). */
@@ -148,6 +151,15 @@ const env = z.object({
   MAIL_FROM: optional.pipe(z.string().regex(/^[^\r\n]+$/, 'MAIL_FROM must be one line, e.g. "Gatehouse <no-reply@example.com>"').optional()),
   APP_URL: optional.pipe(z.url({ protocol: /^https?$/, error: 'APP_URL must be an http:// or https:// URL' }).optional()),
   REQUIRE_EMAIL_VERIFICATION: optional.pipe(z.stringbool().default(false)),
+  APP_ORIGINS: optional.transform((value, ctx) => {
+    const origins = (value ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+    const wrong = origins.filter((origin) => !isOrigin(origin));
+    if (wrong.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not an origin: ${wrong.join(', ')} (scheme, host and port only, such as https://app.example.com or http://localhost:5173)` });
+      return z.NEVER;
+    }
+    return Object.freeze(origins);
+  }),
 });
 
 /**
@@ -236,6 +248,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       appUrl: (e.APP_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
       requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
     }),
+    appOrigins: e.APP_ORIGINS,
   });
 }
 

@@ -2,7 +2,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ClientInfo } from '../auth/auth-service';
 import { type Authenticate, type Authentication, authenticated } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
+import type { IssuedSession } from '../auth/tokens/token-issuer';
 import { tokenError } from '../errors';
+import { BODY_TRANSPORT, type DeliveredSession, type RefreshTokenTransport } from './refresh-token-transport';
 
 export interface GraphQLContext {
   /** The Bearer token, decoded once per request. */
@@ -15,6 +17,8 @@ export interface GraphQLContext {
    * changePassword), by the mutation's response key: its payload resolves as that user.
    */
   readonly payloadCallers: Map<string, Authentication>;
+  /** Where this request's refresh tokens come from and go to: the body, or a web app's cookie. */
+  readonly refreshTokens: RefreshTokenTransport;
 }
 
 export interface RequestFacts {
@@ -22,6 +26,8 @@ export interface RequestFacts {
   readonly ip: string | undefined;
   readonly userAgent: string | undefined;
   readonly requestId?: string;
+  /** The body unless given (the HTTP layer gives a cookie's for a web app's origin). */
+  readonly refreshTokens?: RefreshTokenTransport;
 }
 
 /** Never throws: a bad token only makes guarded fields fail, each with its reason. */
@@ -31,6 +37,7 @@ export async function createContext(authenticate: Authenticate, request: Request
     client: { ip: request.ip, userAgent: request.userAgent },
     requestId: request.requestId,
     payloadCallers: new Map(),
+    refreshTokens: request.refreshTokens ?? BODY_TRANSPORT,
   };
 }
 
@@ -51,6 +58,15 @@ export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): 
   if (caller.pending) return caller.pending.principal;
   if (!caller.ok) throw tokenError(caller.reason);
   return caller.principal;
+}
+
+/**
+ * A pair issued by a mutation: its refresh token goes to the request's transport, and the rest
+ * of the payload resolves as the user it signed in.
+ */
+export function payloadOf(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): DeliveredSession {
+  actAs(context, info, issued.principal, issued.mfaRequired);
+  return context.refreshTokens.issued(issued);
 }
 
 /** Makes the rest of this mutation's payload resolve as `principal` (a pending one admitted only where a rule says so). */

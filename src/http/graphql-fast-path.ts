@@ -3,6 +3,7 @@ import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/authenticate';
 import { createContext, type GraphQLContext } from '../graphql/context';
+import { BODY_TRANSPORT } from '../graphql/refresh-token-transport';
 import type { Metrics } from '../observability/metrics';
 import { BODY_LIMIT, sendRefusal } from './json-body';
 import { newRequestId } from './request-id';
@@ -25,8 +26,10 @@ export function createGraphqlFastPath(deps: {
   logger: Logger;
   metrics: Metrics | undefined;
   clientIp: (req: IncomingMessage) => string | undefined;
+  /** APP_ORIGINS: their requests need CORS and the refresh cookie, which Express's route gives them. */
+  appOrigins: ReadonlySet<string>;
 }): FastPath {
-  const { apollo, authenticate, logger, metrics, clientIp } = deps;
+  const { apollo, authenticate, logger, metrics, clientIp, appOrigins } = deps;
 
   async function answer(req: IncomingMessage, res: ServerResponse, length: number, requestId: string): Promise<void> {
     const raw = await readBody(req, length);
@@ -49,7 +52,7 @@ export function createGraphqlFastPath(deps: {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search: '', body },
       context: () =>
-        createContext(authenticate, { authorization: req.headers.authorization, ip: clientIp(req), userAgent: req.headers['user-agent'], requestId }),
+        createContext(authenticate, { authorization: req.headers.authorization, ip: clientIp(req), userAgent: req.headers['user-agent'], requestId, refreshTokens: BODY_TRANSPORT }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -64,6 +67,8 @@ export function createGraphqlFastPath(deps: {
 
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== '/graphql') return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined && appOrigins.has(origin)) return false;
     const type = req.headers['content-type']?.toLowerCase();
     const length = Number(req.headers['content-length']);
     const plain = type !== undefined && PLAIN_JSON.has(type) && req.headers['content-encoding'] === undefined && req.headers['transfer-encoding'] === undefined;

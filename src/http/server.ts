@@ -5,13 +5,16 @@ import express from 'express';
 import proxyAddr from 'proxy-addr';
 import type { Logger } from 'pino';
 import type { App } from '../app';
+import { type Clock, systemClock } from '../clock';
 import type { GraphQLLimits } from '../config/config';
 import { createApollo } from '../graphql/apollo';
 import { createContext } from '../graphql/context';
 import { createGraphqlFastPath } from './graphql-fast-path';
+import { appOriginOf, corsForAppOrigins } from './cors';
 import { bodyErrors, jsonBody } from './json-body';
 import { metricsEndpoint, timeRequests } from './metrics-endpoint';
 import { type MetricsAccess, metricsPlacement, openMetricsPort } from './metrics-exposure';
+import { refreshTokenTransport } from './refresh-cookie';
 import { assignRequestId, requestIdOf } from './request-id';
 import { noSniff, noStore } from './security-headers';
 import type { TrustProxy } from './trust-proxy';
@@ -25,6 +28,10 @@ export interface HttpOptions {
   readonly host?: string;
   /** METRICS_TOKEN and METRICS_PORT; neither by default. */
   readonly metrics?: MetricsAccess;
+  /** APP_ORIGINS: CORS with credentials, and the refresh token as a cookie, for these alone. */
+  readonly appOrigins?: readonly string[];
+  /** For the refresh cookie's Max-Age; the system clock unless given. */
+  readonly clock?: Clock;
 }
 
 export interface RunningServer {
@@ -75,11 +82,14 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
     res.type('application/json').send(app.keyRing.jwks());
   });
 
+  const appOrigins = new Set(options.appOrigins ?? []);
+  const clock = options.clock ?? systemClock;
   web.use(
     '/graphql',
     // Answers carry tokens and personal data: no cache, shared or private, may keep them. First,
     // so that refusals (413, 415, 400) carry it too.
     noStore(),
+    ...(appOrigins.size > 0 ? [corsForAppOrigins(appOrigins)] : []),
     jsonBody(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
@@ -88,6 +98,7 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
           ip: req.ip,
           userAgent: req.get('user-agent'),
           requestId: requestIdOf(res),
+          refreshTokens: refreshTokenTransport(req, res, appOriginOf(req, appOrigins) !== undefined, clock),
         }),
     }),
   );
@@ -95,7 +106,7 @@ export async function startHttpServer(app: App, logger: Logger, options: HttpOpt
   web.use(bodyErrors(logger));
   // Plain JSON POSTs to /graphql skip Express (see graphql-fast-path.ts); everything else is Express's.
   const trust = web.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
-  const fastPath = createGraphqlFastPath({ apollo, authenticate: app.authenticate, logger, metrics: app.metrics, clientIp: (req) => proxyAddr(req, trust) });
+  const fastPath = createGraphqlFastPath({ apollo, authenticate: app.authenticate, logger, metrics: app.metrics, clientIp: (req) => proxyAddr(req, trust), appOrigins });
   http.on('request', (req, res) => {
     if (!fastPath(req, res)) web(req, res);
   });

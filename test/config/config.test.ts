@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       metricsEnabled: true,
       admin: undefined,
       mail: { smtpUrl: undefined, from: 'Gatehouse <gatehouse@localhost>', appUrl: 'http://localhost:3000', requireEmailVerification: false },
+      appOrigins: [],
     });
   });
 
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       MAIL_FROM: 'Gatehouse <no-reply@example.com>',
       APP_URL: 'https://app.example.com/',
       REQUIRE_EMAIL_VERIFICATION: 'true',
+      APP_ORIGINS: 'https://app.example.com',
       ...ADMIN,
     });
     expect(config).toEqual({
@@ -89,6 +91,7 @@ describe('loadConfig', () => {
       metricsEnabled: false,
       admin: { username: 'root', email: 'root@example.com', password: 'long enough password' },
       mail: { smtpUrl: 'smtps://gate:pw@mail.internal:465', from: 'Gatehouse <no-reply@example.com>', appUrl: 'https://app.example.com', requireEmailVerification: true },
+      appOrigins: ['https://app.example.com'],
     });
   });
 
@@ -281,6 +284,20 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...PRODUCTION, ...SMTP, REQUIRE_EMAIL_VERIFICATION: 'true' }).mail.requireEmailVerification).toBe(true);
       expect(loadConfig({ REQUIRE_EMAIL_VERIFICATION: 'true' }).mail.requireEmailVerification).toBe(true);
     });
+  });
+
+  describe('APP_ORIGINS', () => {
+    it('reads a comma-separated list of origins', () => {
+      expect(loadConfig({ APP_ORIGINS: 'https://app.example.com, http://localhost:5173' }).appOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+      expect(loadConfig({ APP_ORIGINS: '' }).appOrigins).toEqual([]);
+    });
+
+    it.each(['https://app.example.com/', 'https://app.example.com/account', 'app.example.com', 'ftp://app.example.com', '*', 'https://App.example.com', 'https://app.example.com:443'])(
+      'refuses %s: an Origin header is scheme, host and port exactly as a browser sends it',
+      (origin) => {
+        expect(() => loadConfig({ APP_ORIGINS: `http://localhost:5173,${origin}` })).toThrow(namingVariable('APP_ORIGINS'));
+      },
+    );
   });
 
   it('returns a frozen config', () => {

@@ -79,6 +79,8 @@ export async function startTestServer(target: DatabaseKind | DatabaseHandle, opt
       trustProxy: config.trustProxy,
       graphqlLimits: { ...config.graphql, introspection },
       metrics: { token: config.metricsToken, port: config.metricsPort },
+      appOrigins: config.appOrigins,
+      clock: options.clock,
     });
     const origin = `http://127.0.0.1:${server.port}`;
     const graphqlUrl = `${origin}/graphql`;

@@ -32,28 +32,28 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { login: { accessToken: string, refreshToken: string, mfaRequired: boolean, user: { id: string, username: string } } };
+export type LoginMutation = { login: { accessToken: string, refreshToken: string | null, mfaRequired: boolean, user: { id: string, username: string } } };
 
 export type VerifyTotpMutationVariables = Exact<{
   code: string;
 }>;
 
 
-export type VerifyTotpMutation = { verifyTotp: { accessToken: string, refreshToken: string, mfaRequired: boolean, user: { id: string, username: string } } };
+export type VerifyTotpMutation = { verifyTotp: { accessToken: string, refreshToken: string | null, mfaRequired: boolean, user: { id: string, username: string } } };
 
 export type UseRecoveryCodeMutationVariables = Exact<{
   code: string;
 }>;
 
 
-export type UseRecoveryCodeMutation = { useRecoveryCode: { accessToken: string, refreshToken: string, mfaRequired: boolean, user: { id: string, username: string } } };
+export type UseRecoveryCodeMutation = { useRecoveryCode: { accessToken: string, refreshToken: string | null, mfaRequired: boolean, user: { id: string, username: string } } };
 
 export type RefreshMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshMutation = { refresh: { accessToken: string, refreshToken: string } };
+export type RefreshMutation = { refresh: { accessToken: string, refreshToken: string | null } };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken?: string | null | undefined;

@@ -11,7 +11,7 @@ export function emailMutationResolvers({ emails, passwordResets }: Services): Mu
       const issued = await passwordResets.resetPassword(token, newPassword, context.client);
       // The payload resolves as the user it signed in.
       actAs(context, info, issued.principal);
-      return issued;
+      return context.refreshTokens.issued(issued);
     },
 
     verifyEmail: (_, { token }) => emails.verifyEmail(token),

@@ -1,15 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import type { Services } from '../../auth/services';
-import type { IssuedSession } from '../../auth/tokens/token-issuer';
 import { type AuthEvents, reported } from '../auth-events';
-import { actAs, type GraphQLContext, principalOf } from '../context';
+import { payloadOf as payload, principalOf } from '../context';
 import type { MutationResolvers } from '../generated/resolvers-types';
-
-/** The payload of a mutation that established a caller resolves as that caller. */
-function payload(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): IssuedSession {
-  actAs(context, info, issued.principal, issued.mfaRequired);
-  return issued;
-}
 
 export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, secondFactor }: Services, events: AuthEvents): MutationResolvers {
   return {
@@ -22,17 +14,22 @@ export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, sec
     },
 
     async refresh(_, { refreshToken }, context, info) {
-      return payload(context, info, await reported(events.refresh, auth.refresh(refreshToken)));
+      const token = context.refreshTokens.tokenToRefresh(refreshToken);
+      return payload(context, info, await reported(events.refresh, auth.refresh(token)));
     },
 
-    logout(_, { refreshToken }, context) {
+    async logout(_, { refreshToken }, context) {
       // A session pending its second factor may log out too.
       const caller = context.auth.pending ?? context.auth;
-      return auth.logout(refreshToken ?? undefined, caller.ok ? caller.principal : undefined);
+      const ended = await auth.logout(context.refreshTokens.tokenToEnd(refreshToken), caller.ok ? caller.principal : undefined);
+      context.refreshTokens.ended();
+      return ended;
     },
 
-    logoutAll(_, __, context, info) {
-      return sessions.logoutAll(principalOf(context, info));
+    async logoutAll(_, __, context, info) {
+      const ended = await sessions.logoutAll(principalOf(context, info));
+      context.refreshTokens.ended();
+      return ended;
     },
 
     async changePassword(_, { input }, context, info) {

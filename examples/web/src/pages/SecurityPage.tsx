@@ -1,0 +1,14 @@
+import { useQuery } from '@apollo/client/react';
+import { MeDocument } from '../documents';
+import { ChangePasswordForm } from './ChangePasswordForm';
+import { TotpSection } from './TotpSection';
+
+export function SecurityPage() {
+  const { data, refetch } = useQuery(MeDocument, { fetchPolicy: 'network-only' });
+  return (
+    <>
+      <ChangePasswordForm />
+      {data?.me && <TotpSection enabled={data.me.mfaEnabled === true} onChange={() => void refetch()} />}
+    </>
+  );
+}
