@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           Session: '../../db/schema#SessionRow',
           AuthPayload: '../../auth/tokens/token-issuer#IssuedSession',
           SigningKey: '../../db/schema#SigningKeyRow',
+          AuditEvent: '../../db/schema#AuditEventRow',
         },
       },
     },

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/tokens/access-token';
 import { DEFAULT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/limits/attempt-limiter';
+import { createAccountDeletion } from './auth/account-deletion';
+import { createAuditService } from './auth/audit/audit-service';
 import { createAuthService } from './auth/auth-service';
 import { createKeyEncryption } from './auth/keys/key-encryption';
 import { createKeyRing, type KeyRing } from './auth/keys/key-ring';
@@ -22,6 +24,7 @@ import { createUserService } from './auth/user-service';
 import type { Clock } from './clock';
 import type { Config } from './config/config';
 import { type OpenCounterStore, openCounterStore } from './auth/limits/counter-store';
+import { createAuditRepository } from './db/audit-events';
 import type { DatabaseHandle } from './db/client';
 import type { Listening } from './db/listen';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
@@ -178,6 +181,7 @@ export async function createApp(deps: {
         sessionSweeper,
         maxSessions: config.maxSessions,
         mail: emails.accountMail,
+        failureLog: createAuditRepository(database.countersDb),
       }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),
@@ -198,6 +202,8 @@ export async function createApp(deps: {
         notify: (user, enabled) => mail.mailer.send(enabled ? templates.secondFactorOn(user) : templates.secondFactorOff(user)),
       }),
       secondFactor: createSecondFactorService({ store, totp, secrets, passwords, tokens, limits, clock }),
+      audit: createAuditService(store.audit),
+      accounts: createAccountDeletion({ store, passwords, limits, revocations, clock }),
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);

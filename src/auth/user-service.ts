@@ -3,7 +3,9 @@ import { userCutoff } from '../db/revocation-channel';
 import type { Role, UserRow } from '../db/schema';
 import type { Store } from '../db/store';
 import type { UserKey } from '../db/user-repository';
-import { ConflictError, InputError } from '../errors';
+import { ConflictError, InputError, LastAdminError } from '../errors';
+import { type Actor, SERVICE } from './audit/actor';
+import { auditEvent } from './audit/audit-event';
 import { isId } from './ids';
 import type { PasswordHasher } from './passwords/password';
 import type { RevocationList } from './sessions/revocation';
@@ -42,11 +44,14 @@ export interface UserService {
   /** Oldest first, `first` in 1..100, after an opaque cursor. */
   page(first: number, after: string | null | undefined): Promise<UserPage>;
 
-  /** Older access tokens stop working; sessions stay, and their next refresh carries the new role. */
-  setRole(userId: string, role: Role): Promise<UserRow>;
+  /**
+   * Older access tokens stop working; sessions stay, and their next refresh carries the new role.
+   * Demoting the last enabled ADMIN is refused (LastAdminError). `actor` is the ADMIN doing it.
+   */
+  setRole(userId: string, role: Role, actor?: Actor): Promise<UserRow>;
 
-  /** Disabling ends every session and token at once; enabling lets the user log in again. */
-  setDisabled(userId: string, disabled: boolean): Promise<UserRow>;
+  /** Disabling ends every session and token at once (not the last enabled ADMIN's); enabling lets the user log in again. */
+  setDisabled(userId: string, disabled: boolean, actor?: Actor): Promise<UserRow>;
 
   /** For the command line and start-up: any role, same validation as `register`. */
   create(account: NewAccount): Promise<UserRow>;
@@ -73,9 +78,16 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
   const noSuchUser = () => new InputError('userId', 'No user has that id.');
 
-  async function setRole(userId: string, role: Role): Promise<UserRow> {
+  async function setRole(userId: string, role: Role, actor: Actor = SERVICE): Promise<UserRow> {
     const at = now();
-    const user = isId(userId) ? await store.users.setRole(userId, role, at) : undefined;
+    const user = !isId(userId)
+      ? undefined
+      : await store.transaction(async (tx) => {
+          const changed = await tx.users.setRole(userId, role, at);
+          if (typeof changed === 'object') await tx.audit.record([auditEvent('ROLE_CHANGED', userId, actor.id, actor.client, at)]);
+          return changed;
+        });
+    if (user === 'LAST_ADMIN') throw new LastAdminError();
     if (!user) throw noSuchUser();
     revocations.apply(userCutoff(user));
     return user;
@@ -110,16 +122,19 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
     setRole,
 
-    async setDisabled(userId: string, disabled: boolean): Promise<UserRow> {
+    async setDisabled(userId: string, disabled: boolean, actor: Actor = SERVICE): Promise<UserRow> {
       const at = now();
       const user = !isId(userId)
         ? undefined
         : await store.transaction(async (tx) => {
             // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
             const changed = await tx.users.setDisabled(userId, disabled, at);
-            if (changed && disabled) await tx.sessions.revokeAllOf(userId, at);
+            if (typeof changed !== 'object') return changed;
+            if (disabled) await tx.sessions.revokeAllOf(userId, at);
+            await tx.audit.record([auditEvent(disabled ? 'DISABLED' : 'ENABLED', userId, actor.id, actor.client, at)]);
             return changed;
           });
+      if (user === 'LAST_ADMIN') throw new LastAdminError();
       if (!user) throw noSuchUser();
       if (disabled) revocations.apply(userCutoff(user));
       return user;

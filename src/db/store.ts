@@ -1,3 +1,5 @@
+import type { AuditRepository } from './audit-repository';
+import { createAuditRepository } from './audit-events';
 import type { Database } from './client';
 import { createMailTokenRepository, type MailTokenRepository } from './mail-tokens';
 import { createSecondFactorRepository, type SecondFactorRepository } from './second-factors';
@@ -13,6 +15,7 @@ export interface Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly mailTokens: MailTokenRepository;
   readonly secondFactors: SecondFactorRepository;
+  readonly audit: AuditRepository;
 }
 
 /** The repositories, and the same repositories bound to one transaction when several writes must land together. */
@@ -27,6 +30,7 @@ export function createStore(db: Database): Store {
     signingKeys: createSigningKeyRepository(target),
     mailTokens: createMailTokenRepository(target),
     secondFactors: createSecondFactorRepository(target),
+    audit: createAuditRepository(target),
   });
   return {
     ...bind(db),

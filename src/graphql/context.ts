@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { type Actor, actor } from '../auth/audit/actor';
 import type { ClientInfo } from '../auth/auth-service';
 import { type Authenticate, type Authentication, authenticated } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
@@ -51,6 +52,11 @@ export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): 
   if (caller.pending) return caller.pending.principal;
   if (!caller.ok) throw tokenError(caller.reason);
   return caller.principal;
+}
+
+/** The caller as the audit log records who did something: their id, IP and user agent. */
+export function actorOf(context: GraphQLContext, info: GraphQLResolveInfo): Actor {
+  return actor(principalOf(context, info).userId, context.client);
 }
 
 /** Makes the rest of this mutation's payload resolve as `principal` (a pending one admitted only where a rule says so). */

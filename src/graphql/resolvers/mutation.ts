@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Services } from '../../auth/services';
 import type { IssuedSession } from '../../auth/tokens/token-issuer';
 import { type AuthEvents, reported } from '../auth-events';
-import { actAs, type GraphQLContext, principalOf } from '../context';
+import { actAs, actorOf, type GraphQLContext, principalOf } from '../context';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 /** The payload of a mutation that established a caller resolves as that caller. */
@@ -11,7 +11,7 @@ function payload(context: GraphQLContext, info: GraphQLResolveInfo, issued: Issu
   return issued;
 }
 
-export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, secondFactor }: Services, events: AuthEvents): MutationResolvers {
+export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, secondFactor, accounts }: Services, events: AuthEvents): MutationResolvers {
   return {
     async register(_, { input }, context, info) {
       return payload(context, info, await auth.register(input, context.client));
@@ -22,17 +22,17 @@ export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, sec
     },
 
     async refresh(_, { refreshToken }, context, info) {
-      return payload(context, info, await reported(events.refresh, auth.refresh(refreshToken)));
+      return payload(context, info, await reported(events.refresh, auth.refresh(refreshToken, context.client)));
     },
 
     logout(_, { refreshToken }, context) {
       // A session pending its second factor may log out too.
       const caller = context.auth.pending ?? context.auth;
-      return auth.logout(refreshToken ?? undefined, caller.ok ? caller.principal : undefined);
+      return auth.logout(refreshToken ?? undefined, caller.ok ? caller.principal : undefined, context.client);
     },
 
     logoutAll(_, __, context, info) {
-      return sessions.logoutAll(principalOf(context, info));
+      return sessions.logoutAll(principalOf(context, info), context.client);
     },
 
     async changePassword(_, { input }, context, info) {
@@ -40,20 +40,28 @@ export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, sec
     },
 
     revokeSession(_, { id }, context, info) {
-      return sessions.revoke(principalOf(context, info), id);
+      return sessions.revoke(principalOf(context, info), id, context.client);
     },
 
-    setUserRole(_, { userId, role }) {
-      return users.setRole(userId, role);
+    setUserRole(_, { userId, role }, context, info) {
+      return users.setRole(userId, role, actorOf(context, info));
     },
 
-    setUserDisabled(_, { userId, disabled }) {
-      return users.setDisabled(userId, disabled);
+    setUserDisabled(_, { userId, disabled }, context, info) {
+      return users.setDisabled(userId, disabled, actorOf(context, info));
     },
 
-    rotateSigningKey: () => signingKeys.rotate(),
+    deleteAccount(_, { currentPassword }, context, info) {
+      return accounts.deleteAccount(principalOf(context, info), currentPassword, actorOf(context, info));
+    },
 
-    revokeSigningKey: (_, { kid }) => signingKeys.revoke(kid),
+    deleteUser(_, { userId }, context, info) {
+      return accounts.deleteUser(userId, actorOf(context, info));
+    },
+
+    rotateSigningKey: (_, __, context, info) => signingKeys.rotate(actorOf(context, info)),
+
+    revokeSigningKey: (_, { kid }, context, info) => signingKeys.revoke(kid, actorOf(context, info)),
 
     enrollTotp: (_, __, context, info) => mfa.enroll(principalOf(context, info)),
 
