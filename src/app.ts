@@ -28,6 +28,7 @@ import { createAuditRepository } from './db/audit-events';
 import type { DatabaseHandle } from './db/client';
 import type { Listening } from './db/listen';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
+import { createAuditSweeper } from './db/audit-sweeper';
 import { createSessionSweeper } from './db/session-sweeper';
 import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
@@ -58,6 +59,7 @@ export type AppConfig = Pick<
   | 'jwksMaxAgeSeconds'
   | 'accessTokenTtlSeconds'
   | 'refreshTokenTtlSeconds'
+  | 'auditRetentionSeconds'
   | 'bcryptCost'
   | 'metricsEnabled'
   | 'redisUrl'
@@ -156,6 +158,7 @@ export async function createApp(deps: {
     counters = await openCounterStore(config.redisUrl, database, clock);
     const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
     const sessionSweeper = createSessionSweeper(database.db, clock, retentionMs);
+    const auditSweeper = createAuditSweeper(store.audit, clock, config.auditRetentionSeconds * 1000);
     const mail = openMail(config, log, deps.mail);
     mailQueue = mail.queue;
     const mailDeps = {
@@ -182,6 +185,7 @@ export async function createApp(deps: {
         maxSessions: config.maxSessions,
         mail: emails.accountMail,
         failureLog: createAuditRepository(database.countersDb),
+        auditSweeper,
       }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock }),

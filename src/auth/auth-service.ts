@@ -57,6 +57,8 @@ export interface AuthServiceDeps {
    * PostgreSQL the record is pipelined with it (one write, one wake-up) rather than waited for after.
    */
   readonly failureLog?: Pick<AuditRepository, 'record'>;
+  /** Told of each sign-in, so that events past AUDIT_RETENTION get deleted now and then. */
+  readonly auditSweeper?: Sweeper;
 }
 
 /** What the account's own flows tell the mail side (src/auth/mail/), and whether an address must be verified to sign in. */
@@ -128,6 +130,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(loginSchema, input);
+      deps.auditSweeper?.tidy();
       const user = await store.users.findByLogin(valid.username);
       // Counted for the name typed and for its account (attempt-limiter.ts says why both).
       const attempt = await limits.beginLogin(valid.username, user && { id: user.id, names: [user.username, user.email] }, client.ip);

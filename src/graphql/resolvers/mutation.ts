@@ -69,7 +69,7 @@ export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, sec
       return { codes: await mfa.confirm(principalOf(context, info), code, context.client) };
     },
 
-    disableMfa: (_, __, context, info) => mfa.disable(principalOf(context, info)),
+    disableMfa: (_, __, context, info) => mfa.disable(principalOf(context, info), context.client),
 
     async regenerateRecoveryCodes(_, __, context, info) {
       return { codes: await mfa.regenerateRecoveryCodes(principalOf(context, info)) };
@@ -87,6 +87,6 @@ export function mutationResolvers({ auth, sessions, users, signingKeys, mfa, sec
       return payload(context, info, await secondFactor.reauthenticate(principalOf(context, info), password, code ?? undefined, context.client));
     },
 
-    resetMfa: (_, { userId }) => mfa.reset(userId),
+    resetMfa: (_, { userId }, context, info) => mfa.reset(userId, actorOf(context, info)),
   };
 }
