@@ -24,7 +24,6 @@ import { createUserService } from './auth/user-service';
 import type { Clock } from './clock';
 import type { Config } from './config/config';
 import { type OpenCounterStore, openCounterStore } from './auth/limits/counter-store';
-import { createAuditRepository } from './db/audit-events';
 import type { DatabaseHandle } from './db/client';
 import type { Listening } from './db/listen';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
@@ -184,7 +183,6 @@ export async function createApp(deps: {
         sessionSweeper,
         maxSessions: config.maxSessions,
         mail: emails.accountMail,
-        failureLog: createAuditRepository(database.countersDb),
         auditSweeper,
       }),
       sessions: createSessionService({ store, revocations, clock }),

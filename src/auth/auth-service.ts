@@ -52,10 +52,7 @@ export interface AuthServiceDeps {
   readonly maxSessions: number;
   /** The mails of registering and of changing the password; none by default. */
   readonly mail?: AccountMail;
-  /**
-   * Where failed sign-ins are recorded: the connection the failure's counting runs on, so that on
-   * PostgreSQL the record is pipelined with it (one write, one wake-up) rather than waited for after.
-   */
+  /** Where failed sign-ins are written when the counters cannot carry them (Redis): the store's log unless given. */
   readonly failureLog?: Pick<AuditRepository, 'record'>;
   /** Told of each sign-in, so that events past AUDIT_RETENTION get deleted now and then. */
   readonly auditSweeper?: Sweeper;
@@ -105,6 +102,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL } = deps;
   const failureLog = deps.failureLog ?? store.audit;
   const now = () => new Date(clock.now());
+  // A failed sign-in rides a statement that settles its count (no statement of its own); with counters in Redis it is written beside them.
+  const failedLogin = (userId: string | null, client: ClientInfo) => (limits.recordsAudit ? auditEvent('LOGIN_FAILED', userId, null, client, now()) : undefined);
+  const recordUnlessCounted = (userId: string | null, client: ClientInfo) =>
+    limits.recordsAudit ? Promise.resolve() : failureLog.record([auditEvent('LOGIN_FAILED', userId, null, client, now())]);
 
   const openSession = createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions });
 
@@ -138,11 +139,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const matches = await passwords.verify(valid.password, attempt.mayCheckPassword ? user?.passwordHash : undefined);
       if (!user || !matches) {
         // Never the name typed: with no account it may be a password typed in the wrong box.
-        await Promise.all([attempt.failed(), failureLog.record([auditEvent('LOGIN_FAILED', user?.id ?? null, null, client, now())])]);
+        await Promise.all([attempt.failed(failedLogin(user?.id ?? null, client)), recordUnlessCounted(user?.id ?? null, client)]);
         throw new AuthError('BAD_CREDENTIALS');
       }
       if (user.disabled) {
-        await Promise.all([attempt.succeeded(), failureLog.record([auditEvent('LOGIN_FAILED', user.id, null, client, now())])]);
+        await Promise.all([attempt.succeeded(failedLogin(user.id, client)), recordUnlessCounted(user.id, client)]);
         throw new ForbiddenError('This account is disabled.');
       }
       if (mail.requireEmailVerification && !user.emailVerified) {
