@@ -123,7 +123,7 @@ const env = z.object({
   }),
   REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   // The deepest selection this schema allows is 5 (users.edges.node.sessions.id).
-  GRAPHQL_MAX_DEPTH: bound(6),
+  GRAPHQL_MAX_DEPTH: bound(7),
   GRAPHQL_MAX_ALIASES: bound(15),
   GRAPHQL_MAX_DIRECTIVES: bound(10),
   // The standard introspection query (Apollo Sandbox) is under 200 tokens.

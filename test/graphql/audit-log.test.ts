@@ -1,5 +1,5 @@
-import { databaseKinds } from '../support/databases';
-import { AUDIT_EVENTS, type GraphQLResult, LOGOUT_ALL, MY_AUDIT_EVENTS, SET_USER_DISABLED, SET_USER_ROLE, USER_AUDIT_EVENTS } from '../support/documents';
+import { databaseKinds, openTestDatabase } from '../support/databases';
+import { AUDIT_EVENTS, USERS_AUDIT_EVENTS, type GraphQLResult, LOGOUT_ALL, MY_AUDIT_EVENTS, SET_USER_DISABLED, SET_USER_ROLE, USER_AUDIT_EVENTS } from '../support/documents';
 import { expectOnlyError, login, outcomeOf, pairOf } from '../support/operations';
 import { createTestApp, freshIp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
@@ -16,8 +16,9 @@ type Connection = { edges: { cursor: string; node: EventNode }[]; pageInfo: { ha
 
 describe.each(databaseKinds())('the audit log on %s', (kind) => {
   let t: TestApp;
+  const statements: string[] = [];
   beforeAll(async () => {
-    t = await createTestApp(kind);
+    t = await createTestApp(kind, {}, { database: await openTestDatabase(kind, (sql) => statements.push(sql)) });
   });
   afterAll(() => t.close());
 
@@ -126,5 +127,27 @@ describe.each(databaseKinds())('the audit log on %s', (kind) => {
     expect(after[0]).toBe('LOGGED_IN');
     expect(after.slice(1).sort()).toEqual([...before].sort());
     expect(after).not.toContain('LOGGED_OUT_EVERYWHERE');
+  });
+
+  it("reads a page of users' events in one query (a DataLoader), each user's own newest first", async () => {
+    const admin = await registerAdmin(t);
+    for (let i = 0; i < 3; i += 1) await registerUser(t);
+    statements.length = 0;
+    const result = await t.execute(USERS_AUDIT_EVENTS, { token: admin.accessToken, variables: { first: 20 } });
+    expect(result.errors).toBeUndefined();
+    const audited = statements.filter((sql) => sql.includes('"audit_events"'));
+    expect(audited).toHaveLength(1);
+    const nodes = (result.data!['users'] as { edges: { node: { id: string; auditEvents: { edges: { node: { action: string; userId: string } }[] } } }[] }).edges.map((e) => e.node);
+    expect(nodes.length).toBeGreaterThan(4);
+    for (const node of nodes) expect(node.auditEvents.edges.every((e) => e.node.userId === node.id)).toBe(true);
+    expect(nodes.every((node) => node.auditEvents.edges.length > 0 && node.auditEvents.edges.length <= 3)).toBe(true);
+  });
+
+  it("denies a USER the events of others in a users page and on user(id), and gives their own under me and user(id)", async () => {
+    const user = await registerUser(t);
+    const own = await t.execute(USER_AUDIT_EVENTS, { token: user.accessToken, variables: { id: user.id } });
+    expect(own.errors).toBeUndefined();
+    expect((own.data!['user'] as { auditEvents: Connection }).auditEvents.edges.map((e) => e.node.userId)).toContain(user.id);
+    expectOnlyError(await t.execute(USERS_AUDIT_EVENTS, { token: user.accessToken }), ['users'], { code: 'FORBIDDEN' });
   });
 });
