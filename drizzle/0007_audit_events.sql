@@ -8,5 +8,5 @@ CREATE TABLE "audit_events" (
 	"user_agent" text
 );
 --> statement-breakpoint
-CREATE INDEX "audit_events_user_id_at_id_idx" ON "audit_events" USING btree ("user_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_events_at_id_idx" ON "audit_events" USING btree ("at" DESC NULLS LAST,"id" DESC NULLS LAST);
+CREATE INDEX "audit_events_user_id_at_id_idx" ON "audit_events" USING btree ("user_id","at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "audit_events_at_id_idx" ON "audit_events" USING btree ("at" DESC NULLS FIRST,"id" DESC NULLS FIRST);

@@ -9,6 +9,32 @@ const before = (after: AuditKey | undefined): SQL | undefined =>
 
 const asRow = (event: NewAuditEvent) => ({ ...event, ip: event.ip ?? null, userAgent: event.userAgent ?? null });
 
+/** The query of a page of events (bench/explain-audit.ts shows its plan): newest first, after a cursor. */
+export function auditPageQuery(db: Database, userId: string | undefined, limit: number, after: AuditKey | undefined) {
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(userId === undefined ? undefined : eq(auditEvents.userId, userId), before(after)))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(limit);
+}
+
+/** The query of the same page of each of several accounts: one index scan per account (lateral), each stopping at `limit`. */
+export function auditPagesOfEachQuery(db: Database, userIds: readonly string[], limit: number, after: AuditKey | undefined) {
+  const newest = db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.userId, users.id), before(after)))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(limit)
+    .as('newest');
+  return db
+    .select({ id: newest.id, action: newest.action, at: newest.at, userId: newest.userId, actorId: newest.actorId, ip: newest.ip, userAgent: newest.userAgent })
+    .from(users)
+    .crossJoinLateral(newest)
+    .where(inArray(users.id, [...userIds]));
+}
+
 export function createAuditRepository(db: Database): AuditRepository {
   return {
     async record(events: readonly NewAuditEvent[]): Promise<void> {
@@ -17,30 +43,12 @@ export function createAuditRepository(db: Database): AuditRepository {
     },
 
     async page(userId: string | undefined, limit: number, after: AuditKey | undefined): Promise<AuditEventRow[]> {
-      return db
-        .select()
-        .from(auditEvents)
-        .where(and(userId === undefined ? undefined : eq(auditEvents.userId, userId), before(after)))
-        .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-        .limit(limit);
+      return auditPageQuery(db, userId, limit, after);
     },
 
     async pageOfEach(userIds: readonly string[], limit: number, after: AuditKey | undefined): Promise<AuditEventRow[]> {
       if (userIds.length === 0) return [];
-      // One index scan per account (lateral), each stopping at `limit`, in one statement.
-      const newest = db
-        .select()
-        .from(auditEvents)
-        .where(and(eq(auditEvents.userId, users.id), before(after)))
-        .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-        .limit(limit)
-        .as('newest');
-      const rows = await db
-        .select({ id: newest.id, action: newest.action, at: newest.at, userId: newest.userId, actorId: newest.actorId, ip: newest.ip, userAgent: newest.userAgent })
-        .from(users)
-        .crossJoinLateral(newest)
-        .where(inArray(users.id, [...userIds]));
-      return rows;
+      return auditPagesOfEachQuery(db, userIds, limit, after);
     },
 
     async forgetClientOf(userId: string): Promise<void> {

@@ -212,9 +212,10 @@ export const auditEvents = pgTable(
     userAgent: text('user_agent'),
   },
   (t) => [
-    // A user's newest first, and everyone's newest first (cursor pages walk both backwards).
-    index('audit_events_user_id_at_id_idx').on(t.userId, t.at.desc(), t.id.desc()),
-    index('audit_events_at_id_idx').on(t.at.desc(), t.id.desc()),
+    // A user's newest first, and everyone's newest first. NULLS FIRST is what ORDER BY … DESC means:
+    // an index whose order differs in that alone does not serve it.
+    index('audit_events_user_id_at_id_idx').on(t.userId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('audit_events_at_id_idx').on(t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
