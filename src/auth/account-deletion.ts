@@ -50,7 +50,8 @@ export function createAccountDeletion(deps: { store: Store; passwords: PasswordH
       const user = await store.users.findById(caller.userId);
       const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, actor.client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await attempt.failed();
+        const at = new Date(clock.now());
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, actor.client, at)])]);
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
       await attempt.succeeded();

@@ -199,7 +199,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const user = await store.users.findById(caller.userId);
       const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
       await attempt.succeeded();

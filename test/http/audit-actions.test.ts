@@ -97,6 +97,7 @@ describe.each(databaseKinds())('every audit action over HTTP on %s', (kind) => {
     expect1('LOGGED_IN', id, id, reset);
 
     const newPassword = 'a changed password, long enough';
+    expect1('LOGIN_FAILED', id, id, await send(CHANGE_PASSWORD, { input: { currentPassword: 'not the password', newPassword } }, session.accessToken));
     const changed = await send(CHANGE_PASSWORD, { input: { currentPassword: password, newPassword } }, session.accessToken);
     session = payloadOf(changed.result, 'changePassword');
     expect1('PASSWORD_CHANGED', id, id, changed);

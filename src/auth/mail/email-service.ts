@@ -103,7 +103,7 @@ export function createEmailService(deps: {
       const user = await store.users.findById(caller.userId);
       const attempt = await attempts.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
       await attempt.succeeded();

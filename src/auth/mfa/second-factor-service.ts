@@ -100,7 +100,7 @@ export function createSecondFactorService({ store, totp, secrets, passwords, tok
       if (hasFactor && !code) throw new InputError('code', 'This account has a second factor: give a current code too.');
       const attempt = await limits.beginPasswordCheck(counted(user), client.ip);
       if (!(await passwords.verify(presented, user.passwordHash))) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', user.id, user.id, client, now())])]);
         throw new InputError('password', 'The password is wrong.');
       }
       if (hasFactor && !(await acceptTotp(user, code!))) {
