@@ -5,7 +5,7 @@ import type { Store } from '../db/store';
 import type { UserKey } from '../db/user-repository';
 import { ConflictError, InputError, LastAdminError } from '../errors';
 import { type Actor, SERVICE } from './audit/actor';
-import { auditEvent } from './audit/audit-event';
+import { auditEvent, NO_CLIENT } from './audit/audit-event';
 import { isId } from './ids';
 import type { PasswordHasher } from './passwords/password';
 import type { RevocationList } from './sessions/revocation';
@@ -95,16 +95,17 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
   async function create(account: NewAccount): Promise<UserRow> {
     const valid = validate(registerSchema, account);
-    const created = await store.users.create({
-      ...valid,
-      passwordHash: await passwords.hash(valid.password),
-      role: account.role,
+    const passwordHash = await passwords.hash(valid.password);
+    const at = now();
+    return store.transaction(async (tx) => {
       // An ADMIN is made by the operator, who vouches for its address.
-      emailVerified: account.role === 'ADMIN',
-      createdAt: now(),
+      const created = await tx.users.create({ ...valid, passwordHash, role: account.role, emailVerified: account.role === 'ADMIN', createdAt: at });
+      // Thrown, so that the transaction (aborted by the unique index) rolls back.
+      if (!created.ok) throw new ConflictError(created.taken);
+      // The command line: the service itself, from no client.
+      await tx.audit.record([auditEvent('REGISTERED', created.user.id, null, NO_CLIENT, at)]);
+      return created.user;
     });
-    if (!created.ok) throw new ConflictError(created.taken);
-    return created.user;
   }
 
   return {
@@ -147,7 +148,12 @@ export function createUserService(deps: UserServiceDeps): UserService {
       const valid = validate(registerSchema, account);
       const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const, emailVerified: true };
       for (let attempt = 1; ; attempt += 1) {
-        const { inserted, byUsername, byEmail } = await store.users.claim({ ...row, createdAt: now() });
+        const at = now();
+        const { inserted, byUsername, byEmail } = await store.transaction(async (tx) => {
+          const claimed = await tx.users.claim({ ...row, createdAt: at });
+          if (claimed.inserted) await tx.audit.record([auditEvent('REGISTERED', claimed.inserted.id, null, NO_CLIENT, at)]);
+          return claimed;
+        });
         if (inserted) return { action: 'created', user: inserted };
         if (byUsername && byUsername.id === byEmail?.id) {
           if (byUsername.role === 'ADMIN') {
@@ -155,7 +161,11 @@ export function createUserService(deps: UserServiceDeps): UserService {
             const user = byUsername.emailVerified ? byUsername : ((await store.users.markEmailVerified(byUsername.id, byUsername.email)) ?? byUsername);
             return { action: 'unchanged', user };
           }
-          const promoted = await store.users.promoteToAdmin(byUsername.id, now());
+          const promoted = await store.transaction(async (tx) => {
+            const done = await tx.users.promoteToAdmin(byUsername.id, at);
+            if (done) await tx.audit.record([auditEvent('ROLE_CHANGED', done.id, null, NO_CLIENT, at)]);
+            return done;
+          });
           if (promoted) {
             revocations.apply(userCutoff(promoted));
             return { action: 'promoted', user: promoted };
