@@ -1,6 +1,7 @@
 import { databaseKinds, openTestDatabase } from '../support/databases';
 import { AUDIT_EVENTS, USERS_AUDIT_EVENTS, type GraphQLResult, LOGOUT_ALL, MY_AUDIT_EVENTS, SET_USER_DISABLED, SET_USER_ROLE, USER_AUDIT_EVENTS } from '../support/documents';
 import { expectOnlyError, login, outcomeOf, pairOf } from '../support/operations';
+import { REDIS_URL, redisAvailable } from '../support/redis';
 import { createTestApp, freshIp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 
 interface EventNode {
@@ -149,5 +150,22 @@ describe.each(databaseKinds())('the audit log on %s', (kind) => {
     expect(own.errors).toBeUndefined();
     expect((own.data!['user'] as { auditEvents: Connection }).auditEvents.edges.map((e) => e.node.userId)).toContain(user.id);
     expectOnlyError(await t.execute(USERS_AUDIT_EVENTS, { token: user.accessToken }), ['users'], { code: 'FORBIDDEN' });
+  });
+});
+
+(redisAvailable() ? describe : describe.skip)('failed logins in the audit log with the counters in Redis', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { REDIS_URL });
+  });
+  afterAll(() => t.close());
+
+  it('records each failure once, written beside the counting', async () => {
+    const [user, admin] = [await registerUser(t), await registerAdmin(t)];
+    const ip = freshIp();
+    await login(t, user.username, 'wrong-password-here', { ip });
+    const result = await t.execute(AUDIT_EVENTS, { token: admin.accessToken, variables: { userId: user.id } });
+    const failed = (result.data!['auditEvents'] as Connection).edges.map((e) => e.node).filter((n) => n.action === 'LOGIN_FAILED');
+    expect(failed).toEqual([expect.objectContaining({ userId: user.id, actorId: null, ip })]);
   });
 });
