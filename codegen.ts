@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           Session: '../../db/schema#SessionRow',
           AuthPayload: '../refresh-token-transport#DeliveredSession',
           SigningKey: '../../db/schema#SigningKeyRow',
+          AuditEvent: '../../db/schema#AuditEventRow',
         },
       },
     },

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { createAccessTokens } from './auth/tokens/access-token';
 import { DEFAULT_LIMITS, createAttemptLimiter, type LimitSettings } from './auth/limits/attempt-limiter';
+import { createAccountDeletion } from './auth/account-deletion';
+import { createAuditService } from './auth/audit/audit-service';
 import { createAuthService } from './auth/auth-service';
 import { createKeyEncryption } from './auth/keys/key-encryption';
 import { createKeyRing, type KeyRing } from './auth/keys/key-ring';
@@ -26,6 +28,7 @@ import { type OpenCounterStore, openCounterStore } from './auth/limits/counter-s
 import type { DatabaseHandle } from './db/client';
 import type { Listening } from './db/listen';
 import { REVOCATION_CHANNEL } from './db/revocation-channel';
+import { createAuditSweeper } from './db/audit-sweeper';
 import { createSessionSweeper } from './db/session-sweeper';
 import { createStore } from './db/store';
 import { buildSchema, readTypeDefs } from './graphql/schema';
@@ -56,6 +59,7 @@ export type AppConfig = Pick<
   | 'jwksMaxAgeSeconds'
   | 'accessTokenTtlSeconds'
   | 'refreshTokenTtlSeconds'
+  | 'auditRetentionSeconds'
   | 'bcryptCost'
   | 'metricsEnabled'
   | 'redisUrl'
@@ -165,6 +169,7 @@ export async function createApp(deps: {
     counters = await openCounterStore(config.redisUrl, database, clock);
     const limits = createAttemptLimiter({ store: counters, settings: deps.limits ?? DEFAULT_LIMITS, clock });
     const sessionSweeper = createSessionSweeper(database.db, clock, retentionMs);
+    const auditSweeper = createAuditSweeper(store.audit, clock, config.auditRetentionSeconds * 1000);
     const mail = openMail(config, log, deps.mail);
     mailQueue = mail.queue;
     const mailDeps = {
@@ -191,6 +196,7 @@ export async function createApp(deps: {
         maxSessions: config.maxSessions,
         mail: emails.accountMail,
         userCache,
+        auditSweeper,
       }),
       sessions: createSessionService({ store, revocations, clock }),
       users: createUserService({ store, passwords, revocations, clock, cache: userCache }),
@@ -211,6 +217,8 @@ export async function createApp(deps: {
         notify: (user, enabled) => mail.mailer.send(enabled ? templates.secondFactorOn(user) : templates.secondFactorOff(user)),
       }),
       secondFactor: createSecondFactorService({ store, totp, secrets, passwords, tokens, limits, clock }),
+      audit: createAuditService(store.audit),
+      accounts: createAccountDeletion({ store, passwords, limits, revocations, clock }),
     };
     const metrics = config.metricsEnabled ? createMetrics({ revocations }) : undefined;
     const schema = buildSchema(deps.typeDefs ?? readTypeDefs(SCHEMA_DIR), services, metrics?.events, clock);

@@ -99,6 +99,14 @@ export class ConflictError extends GatehouseError {
   }
 }
 
+/** The change would leave no ADMIN that is not disabled (demoting, disabling or deleting the last one). */
+export class LastAdminError extends GatehouseError {
+  readonly code = 'CONFLICT';
+  constructor() {
+    super('This is the last ADMIN that is not disabled: make another account ADMIN first.');
+  }
+}
+
 /** The signing keys cannot change that way: a rotation before the NEXT key has been published long enough (`retryAfter` says when), or a change HS256 has no use for. */
 export class SigningKeyConflictError extends GatehouseError {
   readonly code = 'CONFLICT';

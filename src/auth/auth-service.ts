@@ -1,4 +1,6 @@
 import type { Clock } from '../clock';
+import type { AuditRepository } from '../db/audit-repository';
+import { auditEvent, NO_CLIENT } from './audit/audit-event';
 import { sessionsEnded } from '../db/revocation-channel';
 import type { UserRow } from '../db/schema';
 import type { Store } from '../db/store';
@@ -53,6 +55,10 @@ export interface AuthServiceDeps {
   readonly mail?: AccountMail;
   /** Filled with the row of each login and refresh, for the `me` that follows; none by default. */
   readonly userCache?: UserCache;
+  /** Where failed sign-ins are written when the counters cannot carry them (Redis): the store's log unless given. */
+  readonly failureLog?: Pick<AuditRepository, 'record'>;
+  /** Told of each sign-in, so that events past AUDIT_RETENTION get deleted now and then. */
+  readonly auditSweeper?: Sweeper;
 }
 
 /** What the account's own flows tell the mail side (src/auth/mail/), and whether an address must be verified to sign in. */
@@ -79,14 +85,14 @@ export interface AuthService {
    */
   login(input: LoginInput, client: ClientInfo): Promise<IssuedSession>;
 
-  /** A new pair in the same session, the refresh token spent; a spent one presented again ends that session. */
-  refresh(refreshToken: string): Promise<IssuedSession>;
+  /** A new pair in the same session, the refresh token spent; a spent one presented again ends that session (REFRESH_TOKEN_REUSED). */
+  refresh(refreshToken: string, client?: ClientInfo): Promise<IssuedSession>;
 
   /**
    * Ends the session of the refresh token and the session of the caller's access token, either
    * being optional. Idempotent: unknown or already ended sessions are no error.
    */
-  logout(refreshToken: string | undefined, caller: Principal | undefined): Promise<true>;
+  logout(refreshToken: string | undefined, caller: Principal | undefined, client?: ClientInfo): Promise<true>;
 
   /**
    * Every other session of the caller ends; this one gets a fresh pair. A wrong current password
@@ -95,8 +101,14 @@ export interface AuthService {
   changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession>;
 }
 
-export function createAuthService({ store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL, userCache }: AuthServiceDeps): AuthService {
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const { store, passwords, tokens, revocations, clock, limits, sessionSweeper, maxSessions, mail = NO_MAIL, userCache } = deps;
+  const failureLog = deps.failureLog ?? store.audit;
   const now = () => new Date(clock.now());
+  // A failed sign-in rides a statement that settles its count (no statement of its own); with counters in Redis it is written beside them.
+  const failedLogin = (userId: string | null, client: ClientInfo) => (limits.recordsAudit ? auditEvent('LOGIN_FAILED', userId, null, client, now()) : undefined);
+  const recordUnlessCounted = (userId: string | null, client: ClientInfo) =>
+    limits.recordsAudit ? Promise.resolve() : failureLog.record([auditEvent('LOGIN_FAILED', userId, null, client, now())]);
 
   const openSession = createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions });
 
@@ -105,8 +117,15 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const valid = validate(registerSchema, input);
       await limits.countRegistration(client.ip);
       const passwordHash = await passwords.hash(valid.password);
-      const created = await store.users.create({ ...valid, passwordHash, role: 'USER', createdAt: now() });
-      if (!created.ok) throw new ConflictError(created.taken);
+      const at = now();
+      const user = await store.transaction(async (tx) => {
+        const created = await tx.users.create({ ...valid, passwordHash, role: 'USER', createdAt: at });
+        // Thrown, so that the transaction (aborted by the unique index) rolls back.
+        if (!created.ok) throw new ConflictError(created.taken);
+        await tx.audit.record([auditEvent('REGISTERED', created.user.id, created.user.id, client, at)]);
+        return created.user;
+      });
+      const created = { user };
       await mail.registered(created.user);
       // The account stands; it signs in once the link in the mail has been followed.
       if (mail.requireEmailVerification) throw emailNotVerified();
@@ -115,6 +134,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
 
     async login(input: LoginInput, client: ClientInfo): Promise<IssuedSession> {
       const valid = validate(loginSchema, input);
+      deps.auditSweeper?.tidy();
       const ticket = userCache?.ticket();
       const user = await store.users.findByLogin(valid.username);
       // Counted for the name typed and for its account (attempt-limiter.ts says why both).
@@ -122,11 +142,12 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       // An account with no guess left from this IP is compared against no hash: a wrong password, in the same time.
       const matches = await passwords.verify(valid.password, attempt.mayCheckPassword ? user?.passwordHash : undefined);
       if (!user || !matches) {
-        await attempt.failed();
+        // Never the name typed: with no account it may be a password typed in the wrong box.
+        await Promise.all([attempt.failed(failedLogin(user?.id ?? null, client)), recordUnlessCounted(user?.id ?? null, client)]);
         throw new AuthError('BAD_CREDENTIALS');
       }
       if (user.disabled) {
-        await attempt.succeeded();
+        await Promise.all([attempt.succeeded(failedLogin(user.id, client)), recordUnlessCounted(user.id, client)]);
         throw new ForbiddenError('This account is disabled.');
       }
       if (mail.requireEmailVerification && !user.emailVerified) {
@@ -140,11 +161,11 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       return issued;
     },
 
-    async refresh(refreshToken: string): Promise<IssuedSession> {
+    async refresh(refreshToken: string, client: ClientInfo = NO_CLIENT): Promise<IssuedSession> {
       if (refreshToken.length === 0 || refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw new AuthError('REFRESH_TOKEN_INVALID');
       sessionSweeper.tidy();
       const next = tokens.nextRefreshToken();
-      const result = await store.sessions.rotate(hashRefreshToken(refreshToken), next.record, now());
+      const result = await store.sessions.rotate(hashRefreshToken(refreshToken), next.record, now(), client);
       switch (result.kind) {
         case 'rotated': {
           // From the database, not the cache: the new token carries the role and token version it holds now.
@@ -162,13 +183,21 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       }
     },
 
-    async logout(refreshToken: string | undefined, caller: Principal | undefined): Promise<true> {
+    async logout(refreshToken: string | undefined, caller: Principal | undefined, client: ClientInfo = NO_CLIENT): Promise<true> {
       const ids: string[] = caller ? [caller.sessionId] : [];
       if (refreshToken && refreshToken.length <= MAX_REFRESH_TOKEN_LENGTH) {
         const session = await store.sessions.findByTokenHash(hashRefreshToken(refreshToken));
         if (session) ids.push(session.id);
       }
-      revocations.applyAll(sessionsEnded(await store.sessions.revoke(ids, now())));
+      if (ids.length === 0) return true;
+      const at = now();
+      const ended = await store.transaction(async (tx) => {
+        const done = await tx.sessions.revoke(ids, at);
+        // Whoever holds a session's token or its access token is the account itself, as far as anyone can tell.
+        await tx.audit.record(done.map((s) => auditEvent('LOGGED_OUT', s.userId, s.userId, client, at)));
+        return done;
+      });
+      revocations.applyAll(sessionsEnded(ended));
       return true;
     },
 
@@ -178,7 +207,7 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
       const user = await store.users.findById(caller.userId);
       const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
       await attempt.succeeded();
@@ -191,7 +220,9 @@ export function createAuthService({ store, passwords, tokens, revocations, clock
         // The caller's own session ended meanwhile: roll the whole change back.
         const reissued = await tx.sessions.reissue(caller.sessionId, refresh.record, at);
         if (!reissued) throw new AuthError('TOKEN_REVOKED');
-        return { session: reissued, ended: await tx.sessions.revokeAllOf(user.id, at, caller.sessionId) };
+        const ended = await tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
+        await tx.audit.record([auditEvent('PASSWORD_CHANGED', user.id, caller.userId, client, at)]);
+        return { session: reissued, ended };
       });
       revocations.applyAll(sessionsEnded(revoked.ended));
       mail.passwordChanged(user);

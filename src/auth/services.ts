@@ -1,3 +1,5 @@
+import type { AccountDeletion } from './account-deletion';
+import type { AuditService } from './audit/audit-service';
 import type { AuthService } from './auth-service';
 import type { SigningKeyService } from './keys/signing-key-service';
 import type { EmailService } from './mail/email-service';
@@ -18,4 +20,7 @@ export interface Services {
   readonly passwordResets: PasswordResetService;
   readonly mfa: MfaService;
   readonly secondFactor: SecondFactorService;
+  readonly audit: AuditService;
+  /** Deleting accounts: one's own, or anyone's for an ADMIN. */
+  readonly accounts: AccountDeletion;
 }

@@ -4,7 +4,9 @@ import type { Role, UserRow } from '../db/schema';
 import type { Store } from '../db/store';
 import type { UserCache } from './users/user-cache';
 import type { UserKey } from '../db/user-repository';
-import { ConflictError, InputError } from '../errors';
+import { ConflictError, InputError, LastAdminError } from '../errors';
+import { type Actor, SERVICE } from './audit/actor';
+import { auditEvent, NO_CLIENT } from './audit/audit-event';
 import { isId } from './ids';
 import type { PasswordHasher } from './passwords/password';
 import type { RevocationList } from './sessions/revocation';
@@ -43,11 +45,14 @@ export interface UserService {
   /** Oldest first, `first` in 1..100, after an opaque cursor. */
   page(first: number, after: string | null | undefined): Promise<UserPage>;
 
-  /** Older access tokens stop working; sessions stay, and their next refresh carries the new role. */
-  setRole(userId: string, role: Role): Promise<UserRow>;
+  /**
+   * Older access tokens stop working; sessions stay, and their next refresh carries the new role.
+   * Demoting the last enabled ADMIN is refused (LastAdminError). `actor` is the ADMIN doing it.
+   */
+  setRole(userId: string, role: Role, actor?: Actor): Promise<UserRow>;
 
-  /** Disabling ends every session and token at once; enabling lets the user log in again. */
-  setDisabled(userId: string, disabled: boolean): Promise<UserRow>;
+  /** Disabling ends every session and token at once (not the last enabled ADMIN's); enabling lets the user log in again. */
+  setDisabled(userId: string, disabled: boolean, actor?: Actor): Promise<UserRow>;
 
   /** For the command line and start-up: any role, same validation as `register`. */
   create(account: NewAccount): Promise<UserRow>;
@@ -76,9 +81,16 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
   const noSuchUser = () => new InputError('userId', 'No user has that id.');
 
-  async function setRole(userId: string, role: Role): Promise<UserRow> {
+  async function setRole(userId: string, role: Role, actor: Actor = SERVICE): Promise<UserRow> {
     const at = now();
-    const user = isId(userId) ? await store.users.setRole(userId, role, at) : undefined;
+    const user = !isId(userId)
+      ? undefined
+      : await store.transaction(async (tx) => {
+          const changed = await tx.users.setRole(userId, role, at);
+          if (typeof changed === 'object') await tx.audit.record([auditEvent('ROLE_CHANGED', userId, actor.id, actor.client, at)]);
+          return changed;
+        });
+    if (user === 'LAST_ADMIN') throw new LastAdminError();
     if (!user) throw noSuchUser();
     revocations.apply(userCutoff(user));
     return user;
@@ -93,16 +105,17 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
   async function create(account: NewAccount): Promise<UserRow> {
     const valid = validate(registerSchema, account);
-    const created = await store.users.create({
-      ...valid,
-      passwordHash: await passwords.hash(valid.password),
-      role: account.role,
+    const passwordHash = await passwords.hash(valid.password);
+    const at = now();
+    return store.transaction(async (tx) => {
       // An ADMIN is made by the operator, who vouches for its address.
-      emailVerified: account.role === 'ADMIN',
-      createdAt: now(),
+      const created = await tx.users.create({ ...valid, passwordHash, role: account.role, emailVerified: account.role === 'ADMIN', createdAt: at });
+      // Thrown, so that the transaction (aborted by the unique index) rolls back.
+      if (!created.ok) throw new ConflictError(created.taken);
+      // The command line: the service itself, from no client.
+      await tx.audit.record([auditEvent('REGISTERED', created.user.id, null, NO_CLIENT, at)]);
+      return created.user;
     });
-    if (!created.ok) throw new ConflictError(created.taken);
-    return created.user;
   }
 
   return {
@@ -123,16 +136,19 @@ export function createUserService(deps: UserServiceDeps): UserService {
 
     setRole,
 
-    async setDisabled(userId: string, disabled: boolean): Promise<UserRow> {
+    async setDisabled(userId: string, disabled: boolean, actor: Actor = SERVICE): Promise<UserRow> {
       const at = now();
       const user = !isId(userId)
         ? undefined
         : await store.transaction(async (tx) => {
             // The account's row before its sessions, as opening a session locks them: no deadlock between the two.
             const changed = await tx.users.setDisabled(userId, disabled, at);
-            if (changed && disabled) await tx.sessions.revokeAllOf(userId, at);
+            if (typeof changed !== 'object') return changed;
+            if (disabled) await tx.sessions.revokeAllOf(userId, at);
+            await tx.audit.record([auditEvent(disabled ? 'DISABLED' : 'ENABLED', userId, actor.id, actor.client, at)]);
             return changed;
           });
+      if (user === 'LAST_ADMIN') throw new LastAdminError();
       if (!user) throw noSuchUser();
       if (disabled) revocations.apply(userCutoff(user));
       return user;
@@ -145,7 +161,12 @@ export function createUserService(deps: UserServiceDeps): UserService {
       const valid = validate(registerSchema, account);
       const row = { ...valid, passwordHash: await passwords.hash(valid.password), role: 'ADMIN' as const, emailVerified: true };
       for (let attempt = 1; ; attempt += 1) {
-        const { inserted, byUsername, byEmail } = await store.users.claim({ ...row, createdAt: now() });
+        const at = now();
+        const { inserted, byUsername, byEmail } = await store.transaction(async (tx) => {
+          const claimed = await tx.users.claim({ ...row, createdAt: at });
+          if (claimed.inserted) await tx.audit.record([auditEvent('REGISTERED', claimed.inserted.id, null, NO_CLIENT, at)]);
+          return claimed;
+        });
         if (inserted) return { action: 'created', user: inserted };
         if (byUsername && byUsername.id === byEmail?.id) {
           if (byUsername.role === 'ADMIN') {
@@ -153,7 +174,11 @@ export function createUserService(deps: UserServiceDeps): UserService {
             const user = byUsername.emailVerified ? byUsername : ((await store.users.markEmailVerified(byUsername.id, byUsername.email)) ?? byUsername);
             return { action: 'unchanged', user };
           }
-          const promoted = await store.users.promoteToAdmin(byUsername.id, now());
+          const promoted = await store.transaction(async (tx) => {
+            const done = await tx.users.promoteToAdmin(byUsername.id, at);
+            if (done) await tx.audit.record([auditEvent('ROLE_CHANGED', done.id, null, NO_CLIENT, at)]);
+            return done;
+          });
           if (promoted) {
             revocations.apply(userCutoff(promoted));
             return { action: 'promoted', user: promoted };

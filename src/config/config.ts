@@ -23,6 +23,8 @@ export interface Config {
   readonly jwksMaxAgeSeconds: number;
   readonly accessTokenTtlSeconds: number;
   readonly refreshTokenTtlSeconds: number;
+  /** How long audit events are kept (AUDIT_RETENTION), then deleted. */
+  readonly auditRetentionSeconds: number;
   readonly bcryptCost: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly trustProxy: TrustProxy;
@@ -111,6 +113,7 @@ const env = z.object({
   JWKS_MAX_AGE: duration('JWKS_MAX_AGE', '10m'),
   ACCESS_TOKEN_TTL: duration('ACCESS_TOKEN_TTL', '15m'),
   REFRESH_TOKEN_TTL: duration('REFRESH_TOKEN_TTL', '30d'),
+  AUDIT_RETENTION: duration('AUDIT_RETENTION', '365d'),
   BCRYPT_COST: optional.pipe(z.coerce.number<string | undefined>().int().min(4).max(31).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: optional.transform((value, ctx) => {
@@ -123,7 +126,7 @@ const env = z.object({
   }),
   REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   // The deepest selection this schema allows is 5 (users.edges.node.sessions.id).
-  GRAPHQL_MAX_DEPTH: bound(6),
+  GRAPHQL_MAX_DEPTH: bound(7),
   GRAPHQL_MAX_ALIASES: bound(15),
   GRAPHQL_MAX_DIRECTIVES: bound(10),
   // The standard introspection query (Apollo Sandbox) is under 200 tokens.
@@ -221,6 +224,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     jwksMaxAgeSeconds: e.JWKS_MAX_AGE,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+    auditRetentionSeconds: e.AUDIT_RETENTION,
     bcryptCost,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Clock } from '../clock';
 import type { Database } from './client';
-import { mailTokens, type MailTokenPurpose, type UserRow, users } from './schema';
+import { auditEvents, mailTokens, type MailTokenPurpose, type UserRow, users } from './schema';
 import { createSweeper, type Sweeper } from './sweeper';
 
 /** A mail token as stored: its hash and how long it lives. */
@@ -26,10 +26,11 @@ export function createMailTokenRepository(db: Database) {
   return {
     /**
      * A reset token for the account with this address, voiding its earlier ones; the account, or
-     * undefined when none has the address. The same three statements run whether or not one has
-     * (each touching no row when none does), so the answer takes the same time either way.
+     * undefined when none has the address; records PASSWORD_RESET_REQUESTED for it. The same four
+     * statements run whether or not one has (each touching no row when none does), so the answer
+     * takes the same time either way.
      */
-    async issueResetByEmail(email: string, token: NewMailToken): Promise<UserRow | undefined> {
+    async issueResetByEmail(email: string, token: NewMailToken, client: { ip: string | undefined; userAgent: string | undefined }): Promise<UserRow | undefined> {
       return db.transaction(async (tx) => {
         const [user] = await tx.select().from(users).where(byEmail(email));
         const holder = tx.select({ id: users.id }).from(users).where(byEmail(email));
@@ -43,6 +44,21 @@ export function createMailTokenRepository(db: Database) {
               email: users.email,
               createdAt: sql`${token.createdAt.toISOString()}::timestamptz`.as('created_at'),
               expiresAt: sql`${token.expiresAt.toISOString()}::timestamptz`.as('expires_at'),
+            })
+            .from(users)
+            .where(byEmail(email)),
+        );
+        // Asked by someone who knows the address, not necessarily the account: no actor.
+        await tx.insert(auditEvents).select(
+          tx
+            .select({
+              id: sql`gen_random_uuid()`.as('id'),
+              action: sql`'PASSWORD_RESET_REQUESTED'`.as('action'),
+              at: sql`${token.createdAt.toISOString()}::timestamptz`.as('at'),
+              userId: users.id,
+              actorId: sql`null::uuid`.as('actor_id'),
+              ip: sql`${client.ip ?? null}::text`.as('ip'),
+              userAgent: sql`${client.userAgent ?? null}::text`.as('user_agent'),
             })
             .from(users)
             .where(byEmail(email)),

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { builtOnce } from './built-once';
 import type { Database } from './client';
 import { notifySessionEnded } from './revocation-channel';
-import { refreshTokens, type SessionRow, sessions, users } from './schema';
+import { auditEvents, refreshTokens, type SessionRow, sessions, users } from './schema';
 import type { NewRefreshToken, NewSession, OpenedSession, RevokedSession } from './session-repository';
 
 export interface SessionOpener {
@@ -12,7 +12,7 @@ export interface SessionOpener {
 }
 
 /**
- * Opens a session and its first refresh token, and ends the account's least recently used open
+ * Opens a session and its first refresh token, records the sign-in (LOGGED_IN), and ends the account's least recently used open
  * sessions beyond `maxLive`, announcing them: all in one statement (data-modifying CTEs), one
  * round trip on the path of every login.
  *
@@ -68,10 +68,17 @@ export function createSessionOpener(db: Database): SessionOpener {
         .values({ sessionId: p('id'), tokenHash: p('tokenHash'), expiresAt: p('expiresAt'), createdAt: p('now') })
         .returning({ sessionId: refreshTokens.sessionId }),
     );
+    // The sign-in's audit event rides the same statement: no round trip of its own, and it stands or falls with the session.
+    const audited = db.$with('audited').as(
+      db
+        .insert(auditEvents)
+        .values({ action: sql`'LOGGED_IN'`, at: p('now'), userId: p('userId'), actorId: p('userId'), ip: p('ip'), userAgent: p('userAgent') })
+        .returning({ id: auditEvents.id }),
+    );
     // Reading bump makes it run, and lock the account's row, before any session row is locked.
     const ended = db.$with('ended').as(endBeyondCap(sql`exists (select 1 from ${bump})`));
     return db
-      .with(bump, seen, opened, token, ended)
+      .with(bump, seen, opened, token, audited, ended)
       .select({
         raced: sql<boolean>`${bump.opened} <> ${seen.opened} + 1`,
         id: ended.id,

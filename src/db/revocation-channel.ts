@@ -65,6 +65,15 @@ export function userCutoff(user: { id: string; tokenVersion: number; tokensRevok
   return { kind: 'user', userId: user.id, minVersion: user.tokenVersion, at: (user.tokensRevokedAt ?? new Date(0)).getTime() };
 }
 
+/**
+ * The event that announces a deleted account: every access token it holds is dead, whatever its
+ * version. A user event, so that every instance (of any version) already understands it; whatever
+ * keeps users in memory drops the account on hearing it.
+ */
+export function accountDeleted(userId: string, at: Date): RevocationEvent {
+  return { kind: 'user', userId, minVersion: Number.MAX_SAFE_INTEGER, at: at.getTime() };
+}
+
 /** The events that announce ended sessions. */
 export function sessionsEnded(sessions: readonly { id: string; revokedAt: Date }[]): RevocationEvent[] {
   return sessions.map((s) => ({ kind: 'session', sessionId: s.id, at: s.revokedAt.getTime() }));

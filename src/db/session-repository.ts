@@ -35,6 +35,12 @@ export interface ReissuedSession {
   readonly secondFactor: SecondFactor;
 }
 
+/** Where a refresh token came from, for the audit log. */
+export interface ReuseClient {
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
 export interface RevokedSession {
   readonly id: string;
   readonly userId: string;
@@ -52,9 +58,10 @@ export interface SessionRepository {
 
   /**
    * Spends `tokenHash` and stores `next` in the same session: of concurrent callers with one
-   * token, exactly one gets it rotated. A spent token presented again ends its session.
+   * token, exactly one gets it rotated. A spent token presented again ends its session, and is
+   * recorded (REFRESH_TOKEN_REUSED, from `client`) in the same transaction.
    */
-  rotate(tokenHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult>;
+  rotate(tokenHash: string, next: NewRefreshToken, now: Date, client?: ReuseClient): Promise<RotateResult>;
 
   /** Replaces every unspent refresh token of a live session with `next` (after a password change); the session, or undefined if it has ended. */
   reissue(sessionId: string, next: NewRefreshToken, now: Date): Promise<ReissuedSession | undefined>;

@@ -1,9 +1,10 @@
 import { and, desc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
+import { createAuditRepository } from './audit-events';
 import type { Database } from './client';
 import { createSessionOpener } from './open-session';
 import { announce, sessionsEnded } from './revocation-channel';
 import { refreshTokens, type SessionRow, sessions, users } from './schema';
-import type { NewRefreshToken, NewSession, OpenedSession, ReissuedSession, RevokedSession, RotateResult, SessionRepository } from './session-repository';
+import type { NewRefreshToken, NewSession, OpenedSession, ReissuedSession, ReuseClient, RevokedSession, RotateResult, SessionRepository } from './session-repository';
 
 export function createSessionRepository(db: Database): SessionRepository {
   const liveAt = (now: Date) => and(isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
@@ -25,7 +26,7 @@ export function createSessionRepository(db: Database): SessionRepository {
     create: (input: NewSession, token: NewRefreshToken): Promise<OpenedSession> => opener.open(input, token),
 
     // The spend is one conditional UPDATE … RETURNING: of concurrent callers, exactly one gets the row.
-    async rotate(tokenHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult> {
+    async rotate(tokenHash: string, next: NewRefreshToken, now: Date, client?: ReuseClient): Promise<RotateResult> {
       return db.transaction(async (tx) => {
         const [spent] = await tx
           .update(refreshTokens)
@@ -65,6 +66,10 @@ export function createSessionRepository(db: Database): SessionRepository {
             .returning(revokedColumns),
         );
         await announce(tx as unknown as Database, sessionsEnded(ended));
+        // Who presented it is unknown: the account, or whoever stole its token.
+        await createAuditRepository(tx as unknown as Database).record([
+          { action: 'REFRESH_TOKEN_REUSED', at: now, userId: known.userId, actorId: null, ip: client?.ip, userAgent: client?.userAgent },
+        ]);
         return { kind: 'reused', sessionId: known.sessionId, userId: known.userId, ended };
       });
     },

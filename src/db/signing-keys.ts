@@ -1,4 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import type { NewAuditEvent } from './audit-repository';
+import { createAuditRepository } from './audit-events';
 import type { Database } from './client';
 import { announce } from './revocation-channel';
 import { sessions, type SigningKeyRow, signingKeys, type SigningKeyState } from './schema';
@@ -16,6 +18,8 @@ export interface LockedKeys {
   anySessions(): Promise<boolean>;
   /** Tells every instance (on commit) to reload; `revokedKid` stops verifying at once. */
   announce(revokedKid?: string): Promise<void>;
+  /** Records the change in the audit log, in the same transaction. */
+  record(events: readonly NewAuditEvent[]): Promise<void>;
 }
 
 /** The signing keys, as the database holds them. */
@@ -51,6 +55,7 @@ export function createSigningKeyRepository(db: Database): SigningKeyRepository {
           },
           anySessions: async () => (await tx.select({ id: sessions.id }).from(sessions).limit(1)).length > 0,
           announce: (revokedKid) => announce(tx as unknown as Database, [{ kind: 'keys', revokedKid }]),
+          record: (events) => createAuditRepository(tx as unknown as Database).record(events),
         });
       });
     },

@@ -1,3 +1,5 @@
+import type { AuditRepository } from './audit-repository';
+import { createAuditRepository } from './audit-events';
 import type { Database } from './client';
 import type { UserChangeHook } from './revocation-channel';
 import { createMailTokenRepository, type MailTokenRepository } from './mail-tokens';
@@ -14,6 +16,7 @@ export interface Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly mailTokens: MailTokenRepository;
   readonly secondFactors: SecondFactorRepository;
+  readonly audit: AuditRepository;
 }
 
 /** The repositories, and the same repositories bound to one transaction when several writes must land together. */
@@ -29,6 +32,7 @@ export function createStore(db: Database, onUserChange: UserChangeHook = () => {
     signingKeys: createSigningKeyRepository(target),
     mailTokens: createMailTokenRepository(target),
     secondFactors: createSecondFactorRepository(target, onUserChange),
+    audit: createAuditRepository(target),
   });
   return {
     ...bind(db),

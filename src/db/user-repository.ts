@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { RevocationEvent } from './revocation-channel';
 import type { Role, UserRow } from './schema';
 
@@ -57,14 +58,28 @@ export interface UserRepository {
 
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
 
-  /** Older access tokens of the user stop working (announced). */
-  setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined>;
+  /**
+   * Older access tokens of the user stop working (announced). LAST_ADMIN, changing nothing, when it
+   * would demote the last enabled ADMIN: decided under a lock on the enabled ADMINs' rows, so of
+   * two ADMINs demoting each other at once exactly one succeeds.
+   */
+  setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'>;
+
+  /** Applies `change` and cuts off the user's access tokens (announced) when `onlyIf` holds of the row. */
+  cutOffIf(id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date, onlyIf: SQL): Promise<UserRow | undefined>;
+
+  /**
+   * Deletes the account and, with it, its sessions, refresh tokens, mail tokens and second factor;
+   * announces it on the revocation channel in the same transaction (`accountDeleted`), so its
+   * access tokens stop on every instance. LAST_ADMIN, as `setRole`, for the last enabled ADMIN.
+   */
+  delete(id: string, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'>;
 
   /** Makes the user ADMIN unless it already is (then undefined), so of two instances doing it at once one does (announced). */
   promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined>;
 
-  /** Disabling also ends every access token of the user (announced). */
-  setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined>;
+  /** Disabling also ends every access token of the user (announced); LAST_ADMIN as `setRole`. */
+  setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'>;
 
   /** Every access token issued to the user so far stops working (announced). */
   revokeAllTokens(id: string, at: Date): Promise<UserRow | undefined>;

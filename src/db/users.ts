@@ -1,13 +1,15 @@
 import { and, asc, count, eq, gt, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import { builtOnce } from './built-once';
 import type { Database } from './client';
-import { announceUserChange, type RevocationEvent, type UserChangeHook, userCutoff } from './revocation-channel';
+import { accountDeleted, announceUserChange, type RevocationEvent, type UserChangeHook, userCutoff } from './revocation-channel';
 import { type Role, type UserRow, users } from './schema';
 import { uniqueViolation } from './unique-violation';
 import type { ClaimResult, CreateUserResult, NewUser, UserKey, UserRepository } from './user-repository';
 
 /** Printable ASCII: all a login name can hold (validation refuses control characters). */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+const enabledAdmin = and(eq(users.role, 'ADMIN'), eq(users.disabled, false));
 
 const TAKEN_BY_INDEX: Readonly<Record<string, 'username' | 'email'>> = {
   users_username_lower_key: 'username',
@@ -45,6 +47,27 @@ export function createUserRepository(db: Database, onChange: UserChangeHook = ()
         .returning();
       return user;
     }, true);
+
+  /**
+   * Runs `change` (which must honour `keepsAnAdmin`) after locking every enabled ADMIN's row: so
+   * concurrent changes of ADMINs queue, and each one's condition reads what the one before left.
+   * The rows are locked in id order, so two such changes never wait on each other in a circle;
+   * they are locked before any session row, as a login does. LAST_ADMIN when the row exists but
+   * the change would leave no enabled ADMIN.
+   */
+  const guarded = <T>(id: string, change: (tx: Database) => Promise<T | undefined>): Promise<T | undefined | 'LAST_ADMIN'> =>
+    db.transaction(async (raw) => {
+      const tx = raw as unknown as Database;
+      await tx.select({ id: users.id }).from(users).where(enabledAdmin).orderBy(asc(users.id)).for('update');
+      const done = await change(tx);
+      if (done !== undefined) return done;
+      const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id));
+      return exists ? 'LAST_ADMIN' : undefined;
+    });
+
+  /** The row is no enabled ADMIN, or another enabled ADMIN remains. */
+  const keepsAnAdmin = (id: string) =>
+    sql`(not (${users.role} = 'ADMIN' and not ${users.disabled}) or exists (select 1 from ${users} as other where other.role = 'ADMIN' and not other.disabled and other.id <> ${id}))`;
 
   return {
     async create(input: NewUser): Promise<CreateUserResult> {
@@ -97,16 +120,30 @@ export function createUserRepository(db: Database, onChange: UserChangeHook = ()
       await writeUser(async (tx) => (await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning())[0]);
     },
 
-    setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined> {
-      return updateAndCutOff(id, { role }, at);
+    setRole(id: string, role: Role, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'> {
+      if (role === 'ADMIN') return updateAndCutOff(id, { role }, at);
+      return guarded(id, (tx) => createUserRepository(tx, onChange).cutOffIf(id, { role }, at, keepsAnAdmin(id)));
+    },
+
+    cutOffIf(id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>, at: Date, onlyIf: SQL): Promise<UserRow | undefined> {
+      return updateAndCutOff(id, change, at, onlyIf);
+    },
+
+    delete(id: string, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'> {
+      return guarded(id, async (tx) => {
+        // Sessions, refresh tokens, mail tokens and recovery codes go with the row (ON DELETE CASCADE).
+        const [user] = await tx.delete(users).where(and(eq(users.id, id), keepsAnAdmin(id))).returning();
+        if (user) await announceUserChange(tx, [id], onChange, [accountDeleted(id, at)]);
+        return user;
+      });
     },
 
     promoteToAdmin(id: string, at: Date): Promise<UserRow | undefined> {
       return updateAndCutOff(id, { role: 'ADMIN', emailVerified: true }, at, ne(users.role, 'ADMIN'));
     },
 
-    async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined> {
-      if (disabled) return updateAndCutOff(id, { disabled }, at);
+    async setDisabled(id: string, disabled: boolean, at: Date): Promise<UserRow | undefined | 'LAST_ADMIN'> {
+      if (disabled) return guarded(id, (tx) => createUserRepository(tx, onChange).cutOffIf(id, { disabled }, at, keepsAnAdmin(id)));
       return writeUser(async (tx) => (await tx.update(users).set({ disabled }).where(eq(users.id, id)).returning())[0]);
     },
 

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { type Actor, actor } from '../auth/audit/actor';
 import type { ClientInfo } from '../auth/auth-service';
 import { type Authenticate, type Authentication, authenticated } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
@@ -67,6 +68,11 @@ export function principalOf(context: GraphQLContext, info: GraphQLResolveInfo): 
 export function payloadOf(context: GraphQLContext, info: GraphQLResolveInfo, issued: IssuedSession): DeliveredSession {
   actAs(context, info, issued.principal, issued.mfaRequired);
   return context.refreshTokens.issued(issued);
+}
+
+/** The caller as the audit log records who did something: their id, IP and user agent. */
+export function actorOf(context: GraphQLContext, info: GraphQLResolveInfo): Actor {
+  return actor(principalOf(context, info).userId, context.client);
 }
 
 /** Makes the rest of this mutation's payload resolve as `principal` (a pending one admitted only where a rule says so). */

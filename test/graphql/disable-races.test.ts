@@ -31,4 +31,21 @@ describeOnPostgres('disabling an account while it logs in', () => {
     }
     expect([...outcomes].filter((outcome) => outcome !== 'OK' && outcome !== 'FORBIDDEN')).toEqual([]);
   });
+
+  it("never deadlocks when the account is an ADMIN (disabling it locks every enabled ADMIN's row first), nor when two ADMINs are disabled at once", async () => {
+    const admin = await registerAdmin(t);
+    const [x, y] = [await registerAdmin(t), await registerAdmin(t)];
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      for (const target of [x, y]) {
+        expect(outcomeOf(await t.execute(SET_USER_DISABLED, { token: admin.accessToken, variables: { userId: target.id, disabled: false } }))).toBe('OK');
+      }
+      const logins = [x, y, x, y].map((target) => login(t, target.username, target.password, { ip: freshIp() }));
+      const disabling = [x, y].map((target) => t.execute(SET_USER_DISABLED, { token: admin.accessToken, variables: { userId: target.id, disabled: true } }));
+      const results = await Promise.all([...logins, ...disabling]);
+      expect(results.slice(4).map(outcomeOf)).toEqual(['OK', 'OK']);
+      for (const result of results.slice(0, 4)) outcomes.add(outcomeOf(result));
+    }
+    expect([...outcomes].filter((outcome) => outcome !== 'OK' && outcome !== 'FORBIDDEN')).toEqual([]);
+  });
 });

@@ -65,6 +65,14 @@ describe.each(databaseKinds())('the cost of a request, with the default limits, 
     expectNotRefused(await server.graphql(mine(10), { token }));
     expect((await server.graphql(ME, { token })).body.errors).toBeUndefined();
   });
+
+  it('counts auditEvents by its first, the default 20 included: 10 users with 100 events each (or the default 20) are refused, with 2 each they pass', async () => {
+    const events = (first: string) => `{ users(first: 10) { edges { node { id auditEvents${first} { edges { node { id action at ip userAgent } } } } } } }`;
+    expectRefusedForCost(await server.graphql(events('(first: 100)'), { token }), 10_000);
+    expectRefusedForCost(await server.graphql(events(''), { token }), 10_000);
+    // A USER's token: the users page is denied, but only after the cost let it through.
+    expectNotRefused(await server.graphql(events('(first: 2)'), { token }));
+  });
 });
 
 describe.each(databaseKinds())('the cost of `sessions` with MAX_SESSIONS=4 and GRAPHQL_MAX_COST=23 on %s', (kind) => {

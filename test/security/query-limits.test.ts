@@ -41,7 +41,7 @@ describe.each(databaseKinds())('query limits (defaults) on %s', (kind) => {
   });
 
   it.each([
-    ['deeper than 6', '{ __type(name: "User") { fields { type { ofType { ofType { ofType { name } } } } } } }', 'GRAPHQL_VALIDATION_FAILED', /depth limit of 6/],
+    ['deeper than 7', '{ __type(name: "User") { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } }', 'GRAPHQL_VALIDATION_FAILED', /depth limit of 7/],
     ['costlier than 10 000 (two full pages of 100 users)', `{ ${FULL_PAGE('a')} ${FULL_PAGE('b')} }`, 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 10000/],
     // Mutations: had any of these run at all, logoutAll would have revoked the token.
     ['with 16 aliases', `mutation { ${repeat(16, (i) => `a${i}: logoutAll`)} }`, 'GRAPHQL_VALIDATION_FAILED', /Aliases limit of 15/],

@@ -41,7 +41,15 @@ export const CHANGE_EMAIL = `mutation ChangeEmail($newEmail: String!, $currentPa
 }`;
 export const SEND_PASSWORD_RESET = `mutation SendPasswordReset($userId: ID!) { sendPasswordReset(userId: $userId) }`;
 
+export const DELETE_ACCOUNT = `mutation DeleteAccount($currentPassword: String!) { deleteAccount(currentPassword: $currentPassword) }`;
+export const DELETE_USER = `mutation DeleteUser($userId: ID!) { deleteUser(userId: $userId) }`;
+
 export const ME = `query Me { me { id username } }`;
+const AUDIT_CONNECTION = 'edges { cursor node { id action at userId actorId ip userAgent } } pageInfo { hasNextPage endCursor }';
+export const MY_AUDIT_EVENTS = `query MyAuditEvents($first: Int, $after: String) { me { auditEvents(first: $first, after: $after) { ${AUDIT_CONNECTION} } } }`;
+export const AUDIT_EVENTS = `query AuditEvents($userId: ID, $first: Int, $after: String) { auditEvents(userId: $userId, first: $first, after: $after) { ${AUDIT_CONNECTION} } }`;
+export const USER_AUDIT_EVENTS = `query UserAuditEvents($id: ID!, $first: Int) { user(id: $id) { auditEvents(first: $first) { ${AUDIT_CONNECTION} } } }`;
+export const USERS_AUDIT_EVENTS = `query UsersAuditEvents($first: Int) { users(first: $first) { edges { node { id auditEvents(first: 3) { edges { node { action userId } } } } } } }`;
 export const MY_EMAIL = `query MyEmail { me { email emailVerified } }`;
 export const MY_SESSIONS = `query MySessions { me { sessions { id current createdAt lastUsedAt expiresAt userAgent ip } } }`;
 export const USER = `query User($id: ID!) { user(id: $id) { id username role } }`;

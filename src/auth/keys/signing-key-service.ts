@@ -3,6 +3,8 @@ import { ConfigError } from '../../config/config';
 import type { KeysChanged } from '../../db/revocation-channel';
 import type { SigningKeyRow } from '../../db/schema';
 import type { SigningKeyRepository } from '../../db/signing-keys';
+import { type Actor, SERVICE } from '../audit/actor';
+import { auditEvent } from '../audit/audit-event';
 import { changeKeySet, type KeySetChange, type KeySetPolicy } from './change-key-set';
 import type { KeyEncryption } from './key-encryption';
 import type { KeyRing } from './key-ring';
@@ -13,9 +15,9 @@ export interface SigningKeyService {
   /** The published keys, newest first. */
   list(): readonly SigningKeyRow[];
   /** NEXT becomes CURRENT now; refused (CONFLICT, retryAfter) until NEXT has been published long enough. */
-  rotate(): Promise<readonly SigningKeyRow[]>;
+  rotate(actor?: Actor): Promise<readonly SigningKeyRow[]>;
   /** The key leaves the JWKS and stops verifying, here and (by the announcement) everywhere. */
-  revoke(kid: string): Promise<readonly SigningKeyRow[]>;
+  revoke(kid: string, actor?: Actor): Promise<readonly SigningKeyRow[]>;
   /** For the revocation channel: another instance changed the keys. */
   apply(event: KeysChanged): void;
   /** Reads the keys again (the listener came back: changes may have been missed). */
@@ -67,8 +69,19 @@ export function createSigningKeyService(deps: {
     for (let newest = read; newest !== latest; ) await (newest = latest);
   }
 
-  async function change(what: KeySetChange): Promise<void> {
-    await repository.locked((keys) => changeKeySet(keys, what, policy, deps.encryption, clock.now()));
+  /** Changes the key set; a new CURRENT key (SIGNING_KEY_ROTATED) or a revoked one is recorded in the same transaction. */
+  async function change(what: KeySetChange, by: Actor = SERVICE): Promise<void> {
+    await repository.locked(async (keys) => {
+      const now = clock.now();
+      const before = (await keys.list()).find((row) => row.state === 'CURRENT')?.kid;
+      if (!(await changeKeySet(keys, what, policy, deps.encryption, now))) return;
+      const after = (await keys.list()).find((row) => row.state === 'CURRENT')?.kid;
+      const at = new Date(now);
+      const events = [];
+      if (what.kind === 'revoke') events.push(auditEvent('SIGNING_KEY_REVOKED', null, by.id, by.client, at));
+      if (before !== undefined && after !== before) events.push(auditEvent('SIGNING_KEY_ROTATED', null, by.id, by.client, at));
+      await keys.record(events);
+    });
     await reload();
   }
 
@@ -110,12 +123,12 @@ export function createSigningKeyService(deps: {
       }
     },
     list: () => ring.rows(),
-    async rotate() {
-      await change({ kind: 'rotate' });
+    async rotate(actor) {
+      await change({ kind: 'rotate' }, actor);
       return ring.rows();
     },
-    async revoke(kid) {
-      await change({ kind: 'revoke', kid });
+    async revoke(kid, actor) {
+      await change({ kind: 'revoke', kid }, actor);
       return ring.rows();
     },
     apply(event) {

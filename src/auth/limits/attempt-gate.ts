@@ -1,5 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../clock';
+import type { NewAuditEvent } from '../../db/audit-repository';
 import { RateLimitedError } from '../../errors';
 
 /** One counter: `points` per `durationSeconds` window; when they are used up, the key is blocked for `blockSeconds` (0: until the window ends). */
@@ -24,10 +25,13 @@ export type GateEntry = AdmittedEntry | RefusedEntry;
 
 export interface AdmittedEntry {
   readonly admitted: true;
-  /** The password was wrong: the point stays, and once every point is such a failure the key is blocked. */
-  failed(): Promise<void>;
-  /** The password was right: the count starts again (`reset`) or gets its point back (`refund`). */
-  succeeded(): Promise<void>;
+  /**
+   * The password was wrong: the point stays, and once every point is such a failure the key is
+   * blocked. `audit` is recorded by the statement that lands the attempt, where the store can.
+   */
+  failed(audit?: NewAuditEvent): Promise<void>;
+  /** The password was right: the count starts again (`reset`) or gets its point back (`refund`); `audit` as for `failed`. */
+  succeeded(audit?: NewAuditEvent): Promise<void>;
   /** Refused by another count, so never checked: the point goes back. */
   withdraw(): Promise<void>;
 }
@@ -109,20 +113,20 @@ export function createAttemptGate({ counter, flights, rule, clock, onSuccess }: 
       const { admitted, res } = taken.value;
 
       // A settled attempt leaves the flight last, so that whoever sees it gone also sees its count.
-      const land = () => flights.reward(flightKey);
+      const land = (audit?: NewAuditEvent) => flights.reward(flightKey, 1, audit && { audit });
 
       if (admitted) {
         // Alone in flight and short of the limit, this failure cannot be the one that leaves only failures.
         const mayFill = res.remainingPoints === 0 || flying.value.consumedPoints > 1;
         return {
           admitted,
-          async failed() {
-            await land();
+          async failed(audit) {
+            await land(audit);
             if (mayFill && (await stateOf(key, 0)).kind === 'failures') await block(key);
           },
-          async succeeded() {
+          async succeeded(audit) {
             await (onSuccess === 'reset' ? counter.delete(key) : counter.reward(key));
-            await land();
+            await land(audit);
           },
           async withdraw() {
             await counter.reward(key);

@@ -1,5 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../clock';
+import type { NewAuditEvent } from '../../db/audit-repository';
 import { RateLimitedError } from '../../errors';
 import { type AdmittedEntry, type AttemptGate, type CounterRule, createAttemptGate, enterAll } from './attempt-gate';
 import type { CounterStore } from './counter-store';
@@ -41,8 +42,9 @@ export interface LoginAttempt {
    * none, for the same time) and answer as to a wrong one, then call `failed`.
    */
   readonly mayCheckPassword: boolean;
-  succeeded(): Promise<void>;
-  failed(): Promise<void>;
+  /** `audit` is recorded by one of the statements that settle the attempt, when `AttemptLimiter.recordsAudit`. */
+  succeeded(audit?: NewAuditEvent): Promise<void>;
+  failed(audit?: NewAuditEvent): Promise<void>;
   /**
    * The password was right, but the account has a second factor still to give: the attempt's
    * point goes back and the count stays as it was, so knowing the password buys no extra guesses
@@ -55,6 +57,9 @@ export interface LoginAttempt {
 export type SecretCheck = Omit<LoginAttempt, 'mayCheckPassword' | 'passwordOnly'>;
 
 export interface AttemptLimiter {
+  /** Whether settling a login records the event given to it (the database's counters); else the caller must record it. */
+  readonly recordsAudit: boolean;
+
   /**
    * Counts a login attempt with the name typed (`account`: the account it names, if any) from `ip`
    * before the password is checked, so that parallel attempts cannot get past the limit between a
@@ -97,7 +102,9 @@ export async function take(counter: RateLimiterAbstract, key: string): Promise<v
 
 // Names match as registered, regardless of ASCII case only (users.ts): counted the same way.
 const nameKey = (name: string) => name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-const settleAll = async (entries: readonly AdmittedEntry[], how: 'failed' | 'succeeded') => void (await Promise.all(entries.map((entry) => entry[how]())));
+/** Settles every entry; the first carries the audit event, so that it is recorded once. */
+const settleAll = async (entries: readonly AdmittedEntry[], how: 'failed' | 'succeeded', audit?: NewAuditEvent) =>
+  void (await Promise.all(entries.map((entry, i) => entry[how](i === 0 ? audit : undefined))));
 
 /**
  * Login attempts are counted three ways, each from one IP: per name typed, per account, and
@@ -121,6 +128,8 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
     Promise.all((account?.names ?? []).map(nameKey).filter((name) => name !== typed).map((name) => byName.reset(`${name}|${ipKey}`)));
 
   return {
+    recordsAudit: store.recordsAudit,
+
     async beginLogin(name, account, ip) {
       store.tidy();
       const [typed, ipKey] = [nameKey(name), ip ?? 'unknown'];
@@ -137,15 +146,15 @@ export function createAttemptLimiter({ store, settings, clock }: { store: Counte
         const all = [...entries, accountEntry];
         return {
           mayCheckPassword: true,
-          succeeded: async () => void (await Promise.all([settleAll(all, 'succeeded'), resetNames(account, typed, ipKey)])),
-          failed: () => settleAll(all, 'failed'),
+          succeeded: async (audit) => void (await Promise.all([settleAll(all, 'succeeded', audit), resetNames(account, typed, ipKey)])),
+          failed: (audit) => settleAll(all, 'failed', audit),
           passwordOnly: async () => void (await Promise.all(all.map((entry) => entry.withdraw()))),
         };
       }
       // Settled while the comparison runs, so that the answer takes no longer than a checked one.
       const refused = accountEntry.refusal();
       refused.catch(() => {});
-      const failed = async () => void (await Promise.all([settleAll(entries, 'failed'), refused]));
+      const failed = async (audit?: NewAuditEvent) => void (await Promise.all([settleAll(entries, 'failed', audit), refused]));
       // Nothing was checked, so nothing can have succeeded: counted as the failure it was answered as.
       return { mayCheckPassword: false, succeeded: failed, failed, passwordOnly: failed };
     },

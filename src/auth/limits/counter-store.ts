@@ -19,6 +19,8 @@ export interface CounterStore {
   counter(options: CounterOptions): RateLimiterAbstract;
   /** Told of every attempt: a store whose rows do not expire by themselves can drop stale ones now and then. */
   tidy(): void;
+  /** Whether a count can carry an audit event into the database (CountOptions.audit): the database's counters can, Redis's cannot. */
+  readonly recordsAudit: boolean;
 }
 
 export interface OpenCounterStore extends CounterStore {

@@ -39,5 +39,6 @@ export function createDatabaseCounters(db: Database, clock: Clock): CounterStore
   return {
     counter: (options) => new PreparedRateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits, clearExpiredByTimeout: false }, statements, clock),
     tidy: sweeper.tidy,
+    recordsAudit: true,
   };
 }

@@ -2,7 +2,8 @@ import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/client';
-import { rateLimits } from '../../db/schema';
+import type { NewAuditEvent } from '../../db/audit-repository';
+import { auditEvents, rateLimits } from '../../db/schema';
 
 export type CounterRow = typeof rateLimits.$inferSelect;
 
@@ -23,10 +24,28 @@ export type CounterWrite = {
 
 export type CounterLookup = { readonly key: string; readonly now: string };
 
-/** The four statements RateLimiterDrizzle runs, each built once per database. */
+/** A counter write that also records an audit event, in the same statement. */
+export type RecordingCounterWrite = CounterWrite & {
+  readonly action: string;
+  readonly at: Date;
+  readonly userId: string | null;
+  readonly actorId: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+};
+
+/** What a count may carry to the store (rate-limiter-flexible hands a call's options to `_upsert`). */
+export interface CountOptions {
+  /** Recorded by the statement that writes the count: the failure of a login, at no statement of its own. */
+  readonly audit?: NewAuditEvent;
+}
+
+/** The statements RateLimiterDrizzle runs, each built once per database. */
 export interface CounterStatements {
   /** Adds `points` to the key's counter, or starts it afresh when there is none or it has expired; the row after. */
   readonly add: PreparedStatement<CounterWrite, CounterRow>;
+  /** `add`, inserting an audit event in the same statement (a data-modifying CTE). */
+  readonly addRecording: PreparedStatement<RecordingCounterWrite, CounterRow>;
   /** Sets the key's counter to `points` and `expire`, whatever it held; the row after. */
   readonly replace: PreparedStatement<CounterWrite, CounterRow>;
   /** The key's counter, unless it has expired. */
@@ -39,17 +58,28 @@ export function prepareCounterStatements(db: Database): CounterStatements {
   const p = (name: string) => sql.placeholder(name);
   const expired = sql`${rateLimits.expire} <= ${p('now')}`;
   const insert = () => db.insert(rateLimits).values({ key: p('key'), points: p('points'), expire: p('expire') });
+  const adding = {
+    target: rateLimits.key,
+    set: {
+      points: sql`case when ${expired} then excluded.points else ${rateLimits.points} + excluded.points end`,
+      expire: sql`case when ${expired} then excluded.expire else ${rateLimits.expire} end`,
+    },
+  };
+  const audited = db.$with('audited').as(
+    db
+      .insert(auditEvents)
+      .values({ action: p('action'), at: p('at'), userId: p('userId'), actorId: p('actorId'), ip: p('ip'), userAgent: p('userAgent') })
+      .returning({ id: auditEvents.id }),
+  );
   return {
-    add: insert()
-      .onConflictDoUpdate({
-        target: rateLimits.key,
-        set: {
-          points: sql`case when ${expired} then excluded.points else ${rateLimits.points} + excluded.points end`,
-          expire: sql`case when ${expired} then excluded.expire else ${rateLimits.expire} end`,
-        },
-      })
+    add: insert().onConflictDoUpdate(adding).returning().prepare('rate_limits_add'),
+    addRecording: db
+      .with(audited)
+      .insert(rateLimits)
+      .values({ key: p('key'), points: p('points'), expire: p('expire') })
+      .onConflictDoUpdate(adding)
       .returning()
-      .prepare('rate_limits_add'),
+      .prepare('rate_limits_add_recording'),
     replace: insert()
       .onConflictDoUpdate({ target: rateLimits.key, set: { points: sql`excluded.points`, expire: sql`excluded.expire` } })
       .returning()
@@ -84,9 +114,15 @@ export class PreparedRateLimiterDrizzle extends RateLimiterDrizzle {
     return new RateLimiterRes(Math.max(this.points - row.points, 0), msBeforeNext, row.points, row.points === changedPoints);
   }
 
-  async _upsert(key: string, points: number, msDuration: number, forceExpire = false): Promise<CounterRow | undefined> {
+  async _upsert(key: string, points: number, msDuration: number, forceExpire = false, options: CountOptions = {}): Promise<CounterRow | undefined> {
     const now = this.clock.now();
     const values = { key, points, expire: msDuration > 0 ? new Date(now + msDuration) : null, now: new Date(now).toISOString() };
+    const event = options.audit;
+    if (event && !forceExpire) {
+      const recorded = { ...event, ip: event.ip ?? null, userAgent: event.userAgent ?? null };
+      const [row] = await this.statements.addRecording.execute({ ...values, ...recorded });
+      return row;
+    }
     const [row] = await (forceExpire ? this.statements.replace : this.statements.add).execute(values);
     return row;
   }

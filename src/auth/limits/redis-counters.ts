@@ -29,6 +29,7 @@ export async function openRedisCounters(url: string): Promise<OpenCounterStore> 
     counter: (options) => new RateLimiterRedis({ ...options, storeClient: client, rejectIfRedisNotReady: true }),
     // Nothing to tidy: Redis expires the keys itself.
     tidy: () => {},
+    recordsAudit: false,
     close: async () => {
       await client.quit();
     },

@@ -3,6 +3,7 @@ import type { UserRow } from '../../db/schema';
 import type { Store } from '../../db/store';
 import type { Sweeper } from '../../db/sweeper';
 import { ConflictError, InputError } from '../../errors';
+import { type AuditClient, auditEvent, NO_CLIENT } from '../audit/audit-event';
 import type { AccountMail, ClientInfo } from '../auth-service';
 import type { AttemptLimiter } from '../limits/attempt-limiter';
 import type { PasswordHasher } from '../passwords/password';
@@ -57,13 +58,15 @@ export function createEmailService(deps: {
      * account's; or, for a change of address, makes it the account's address, provided no other
      * account took it meanwhile (CONFLICT, and the link stays usable), and tells the old one.
      */
-    async verifyEmail(token: string): Promise<true> {
+    async verifyEmail(token: string, client: AuditClient = NO_CLIENT): Promise<true> {
       const tokenHash = presentedTokenHash(token);
       const changed = await store.transaction(async (tx) => {
         const spent = await tx.mailTokens.spend(tokenHash, ['VERIFY_EMAIL', 'CHANGE_EMAIL'], now());
         if (!spent) throw badMailToken();
         if (spent.purpose === 'VERIFY_EMAIL') {
           if (!(await tx.users.markEmailVerified(spent.userId, spent.email))) throw badMailToken();
+          // Following the link proves the address is the account's: the account itself did it.
+          await tx.audit.record([auditEvent('EMAIL_VERIFIED', spent.userId, spent.userId, client, now())]);
           return undefined;
         }
         const before = await tx.users.findById(spent.userId);
@@ -73,6 +76,7 @@ export function createEmailService(deps: {
         if (!before || !result.user) throw badMailToken();
         // Links sent to the old address no longer speak for the account.
         await tx.mailTokens.voidAll(spent.userId, ['RESET_PASSWORD', 'VERIFY_EMAIL', 'CHANGE_EMAIL']);
+        await tx.audit.record([auditEvent('EMAIL_CHANGED', spent.userId, spent.userId, client, now())]);
         return { user: result.user, oldEmail: before.email };
       });
       if (changed) mailer.send(templates.emailChanged(changed.user, changed.oldEmail, changed.user.email));
@@ -99,7 +103,7 @@ export function createEmailService(deps: {
       const user = await store.users.findById(caller.userId);
       const attempt = await attempts.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
       if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
         throw new InputError('currentPassword', 'The current password is wrong.');
       }
       await attempt.succeeded();
@@ -107,7 +111,10 @@ export function createEmailService(deps: {
       await limits.countEmailChange(user.id);
       tokenSweeper.tidy();
       const pending = newMailToken(clock, VERIFICATION_TOKEN_TTL_MS);
-      await store.mailTokens.issue(user.id, 'CHANGE_EMAIL', newEmail, pending.record, true);
+      await store.transaction(async (tx) => {
+        await tx.mailTokens.issue(user.id, 'CHANGE_EMAIL', newEmail, pending.record, true);
+        await tx.audit.record([auditEvent('EMAIL_CHANGE_REQUESTED', user.id, caller.userId, client, now())]);
+      });
       mailer.send(templates.emailChangeConfirmation(user, newEmail, mailer.link('verify-email', pending.token)));
       mailer.send(templates.emailChangeRequested(user, newEmail));
       return true;

@@ -3,6 +3,8 @@ import { sessionsEnded, userCutoff } from '../../db/revocation-channel';
 import type { Store } from '../../db/store';
 import type { Sweeper } from '../../db/sweeper';
 import { InputError } from '../../errors';
+import { type Actor, SERVICE } from '../audit/actor';
+import { auditEvent } from '../audit/audit-event';
 import type { ClientInfo } from '../auth-service';
 import { isId } from '../ids';
 import type { AttemptLimiter } from '../limits/attempt-limiter';
@@ -32,6 +34,8 @@ export function createPasswordResetService(deps: {
 }) {
   const { store, passwords, mailer, limits, attempts, openSession, revocations, clock, tokenSweeper } = deps;
 
+  const now = () => new Date(clock.now());
+
   return {
     /**
      * True whether or not an account has the address: the same checks, the same counting, the same
@@ -43,19 +47,22 @@ export function createPasswordResetService(deps: {
       await limits.countResetRequest(address, client.ip);
       tokenSweeper.tidy();
       const pending = newMailToken(clock, RESET_TOKEN_TTL_MS);
-      const user = await store.mailTokens.issueResetByEmail(address, pending.record);
+      const user = await store.mailTokens.issueResetByEmail(address, pending.record, client);
       if (user) mailer.send(templates.passwordReset(user, mailer.link('reset-password', pending.token)));
       return true;
     },
 
     /** An ADMIN's way to help a locked-out user: the same mail, to the account's address. */
-    async sendPasswordReset(userId: string): Promise<true> {
+    async sendPasswordReset(userId: string, actor: Actor = SERVICE): Promise<true> {
       mailer.assertOn();
       const user = isId(userId) ? await store.users.findById(userId) : undefined;
       if (!user) throw new InputError('userId', 'No user has that id.');
       tokenSweeper.tidy();
       const pending = newMailToken(clock, RESET_TOKEN_TTL_MS);
-      await store.mailTokens.issue(user.id, 'RESET_PASSWORD', user.email, pending.record, true);
+      await store.transaction(async (tx) => {
+        await tx.mailTokens.issue(user.id, 'RESET_PASSWORD', user.email, pending.record, true);
+        await tx.audit.record([auditEvent('PASSWORD_RESET_REQUESTED', user.id, actor.id, actor.client, now())]);
+      });
       mailer.send(templates.passwordReset(user, mailer.link('reset-password', pending.token)));
       return true;
     },
@@ -68,7 +75,6 @@ export function createPasswordResetService(deps: {
     async resetPassword(token: string, newPassword: string, client: ClientInfo): Promise<IssuedSession> {
       const tokenHash = presentedTokenHash(token);
       const password = validate(passwordSchema, newPassword, 'newPassword');
-      const now = () => new Date(clock.now());
       // Looked up before bcrypt, so that a made-up token costs no hashing; spent only below.
       if (!(await store.mailTokens.find(tokenHash, ['RESET_PASSWORD'], now()))) throw badMailToken();
       const passwordHash = await passwords.hash(password);
@@ -82,6 +88,7 @@ export function createPasswordResetService(deps: {
         const ended = await tx.sessions.revokeAllOf(user.id, at);
         // A reset may follow a takeover: a change of address still pending goes too.
         await tx.mailTokens.voidAll(user.id, ['RESET_PASSWORD', 'CHANGE_EMAIL']);
+        await tx.audit.record([auditEvent('PASSWORD_RESET', user.id, user.id, client, at)]);
         return { user, ended };
       });
       if (!done) throw badMailToken();

@@ -4,6 +4,8 @@ import type { UserRow } from '../../db/schema';
 import type { Repositories, Store } from '../../db/store';
 import { AuthError, ForbiddenError, InputError } from '../../errors';
 import type { ClientInfo } from '../auth-service';
+import { type Actor, SERVICE } from '../audit/actor';
+import { type AuditClient, auditEvent, NO_CLIENT } from '../audit/audit-event';
 import { isId } from '../ids';
 import type { AttemptLimiter } from '../limits/attempt-limiter';
 import type { Principal } from '../principal';
@@ -31,13 +33,13 @@ export interface MfaService {
   confirm(caller: Principal, code: string, client: ClientInfo): Promise<string[]>;
 
   /** Removes the caller's factor and recovery codes. */
-  disable(caller: Principal): Promise<true>;
+  disable(caller: Principal, client?: AuditClient): Promise<true>;
 
   /** Ten new recovery codes; every earlier one stops working. */
   regenerateRecoveryCodes(caller: Principal): Promise<string[]>;
 
   /** ADMIN, for a user who lost their device: factor and codes removed, and every session of the user ended. */
-  reset(userId: string): Promise<UserRow>;
+  reset(userId: string, actor?: Actor): Promise<UserRow>;
 }
 
 export interface MfaServiceDeps {
@@ -84,7 +86,7 @@ export function createMfaService({ store, totp, secrets, limits, revocations, cl
       const secret = secrets.open(user.id, sealed);
       const step = secret === undefined ? undefined : totp.stepOf(secret, code);
       if (step === undefined) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('MFA_FAILED', user.id, caller.userId, client, now())])]);
         throw wrongCode();
       }
       const at = now();
@@ -96,6 +98,7 @@ export function createMfaService({ store, totp, secrets, limits, revocations, cl
         const ended = await tx.sessions.revokeAllOf(user.id, at, caller.sessionId);
         // This session has just given a code: its next refresh says so (amr "otp").
         await tx.secondFactors.setSessionState(caller.sessionId, 'GIVEN', undefined);
+        await tx.audit.record([auditEvent('MFA_ENABLED', user.id, caller.userId, client, at)]);
         return { codes, ended };
       });
       if (!done) {
@@ -108,9 +111,14 @@ export function createMfaService({ store, totp, secrets, limits, revocations, cl
       return done.codes;
     },
 
-    async disable(caller) {
+    async disable(caller, client = NO_CLIENT) {
       const user = await userOf(caller);
-      if (await store.secondFactors.remove(user.id)) notify(user, false);
+      const removed = await store.transaction(async (tx) => {
+        const done = await tx.secondFactors.remove(user.id);
+        if (done) await tx.audit.record([auditEvent('MFA_DISABLED', user.id, caller.userId, client, now())]);
+        return done;
+      });
+      if (removed) notify(user, false);
       return true;
     },
 
@@ -120,7 +128,7 @@ export function createMfaService({ store, totp, secrets, limits, revocations, cl
       return newRecoveryCodes(user.id, now());
     },
 
-    async reset(userId) {
+    async reset(userId, actor = SERVICE) {
       if (!isId(userId)) throw new InputError('userId', 'No user has that id.');
       const at = now();
       const user = await store.transaction(async (tx) => {
@@ -128,6 +136,7 @@ export function createMfaService({ store, totp, secrets, limits, revocations, cl
         // As logoutAll: every access token of the user stops at once, and every session ends.
         const cut = await tx.users.revokeAllTokens(userId, at);
         await tx.sessions.revokeAllOf(userId, at);
+        await tx.audit.record([auditEvent('MFA_DISABLED', userId, actor.id, actor.client, at)]);
         return cut;
       });
       if (!user) throw new InputError('userId', 'No user has that id.');

@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock';
-import type { SecondFactor, UserRow } from '../../db/schema';
+import type { AuditAction, SecondFactor, UserRow } from '../../db/schema';
+import { auditEvent } from '../audit/audit-event';
 import type { Store } from '../../db/store';
 import { AuthError, InputError } from '../../errors';
 import type { ClientInfo } from '../auth-service';
@@ -56,34 +57,41 @@ export function createSecondFactorService({ store, totp, secrets, passwords, tok
   }
 
   /** The session signed in afresh: its state, auth_time now, and a new refresh token (the one held before stops working). */
-  async function signIn(user: UserRow, sessionId: string, secondFactor: SecondFactor): Promise<IssuedSession> {
+  async function signIn(user: UserRow, sessionId: string, secondFactor: SecondFactor, action: AuditAction | undefined, client: ClientInfo): Promise<IssuedSession> {
     const refresh = tokens.nextRefreshToken();
     const at = now();
     const session = await store.transaction(async (tx) => {
       if (!(await tx.secondFactors.setSessionState(sessionId, secondFactor, at))) return undefined;
-      return tx.sessions.reissue(sessionId, refresh.record, at);
+      const reissued = await tx.sessions.reissue(sessionId, refresh.record, at);
+      if (reissued && action) await tx.audit.record([auditEvent(action, user.id, user.id, client, at)]);
+      return reissued;
     });
     if (!session) throw new AuthError('TOKEN_REVOKED');
     return tokens.issue(user, session, refresh);
   }
 
-  async function withCode(caller: Principal, code: string, client: ClientInfo, accept: (user: UserRow) => Promise<boolean>): Promise<IssuedSession> {
+  /** A wrong code, counted as a failed login, and recorded alongside the counting. */
+  const codeFailed = (attempt: { failed(): Promise<void> }, user: UserRow, client: ClientInfo) =>
+    Promise.all([attempt.failed(), store.audit.record([auditEvent('MFA_FAILED', user.id, user.id, client, now())])]);
+
+  async function withCode(caller: Principal, code: string, client: ClientInfo, accept: (user: UserRow) => Promise<boolean>, action?: AuditAction): Promise<IssuedSession> {
     const user = await userOf(caller);
     if (user.totpSecret === null) throw new InputError('code', 'This account has no second factor.');
     const attempt = await limits.beginCodeCheck(counted(user), client.ip);
     if (code.length > MAX_CODE_LENGTH || !(await accept(user))) {
-      await attempt.failed();
+      await codeFailed(attempt, user, client);
       throw wrongCode();
     }
     // A completed sign-in: the count of failed logins starts again.
     await attempt.succeeded();
-    return signIn(user, caller.sessionId, 'GIVEN');
+    return signIn(user, caller.sessionId, 'GIVEN', action, client);
   }
 
   return {
     verifyTotp: (caller, code, client) => withCode(caller, code, client, (user) => acceptTotp(user, code)),
 
-    useRecoveryCode: (caller, code, client) => withCode(caller, code, client, (user) => store.secondFactors.spendRecoveryCode(user.id, hashRecoveryCode(code))),
+    useRecoveryCode: (caller, code, client) =>
+      withCode(caller, code, client, (user) => store.secondFactors.spendRecoveryCode(user.id, hashRecoveryCode(code)), 'RECOVERY_CODE_USED'),
 
     async reauthenticate(caller, password, code, client) {
       const presented = validate(presentedPasswordSchema, password, 'password');
@@ -92,15 +100,15 @@ export function createSecondFactorService({ store, totp, secrets, passwords, tok
       if (hasFactor && !code) throw new InputError('code', 'This account has a second factor: give a current code too.');
       const attempt = await limits.beginPasswordCheck(counted(user), client.ip);
       if (!(await passwords.verify(presented, user.passwordHash))) {
-        await attempt.failed();
+        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', user.id, user.id, client, now())])]);
         throw new InputError('password', 'The password is wrong.');
       }
       if (hasFactor && !(await acceptTotp(user, code!))) {
-        await attempt.failed();
+        await codeFailed(attempt, user, client);
         throw wrongCode();
       }
       await attempt.succeeded();
-      return signIn(user, caller.sessionId, hasFactor ? 'GIVEN' : 'NONE');
+      return signIn(user, caller.sessionId, hasFactor ? 'GIVEN' : 'NONE', 'REAUTHENTICATED', client);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Services } from '../../auth/services';
-import { actAs, principalOf } from '../context';
+import { actAs, actorOf, principalOf } from '../context';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 /** The mutations of password resets and addresses: each one call into the services. */
@@ -14,12 +14,12 @@ export function emailMutationResolvers({ emails, passwordResets }: Services): Mu
       return context.refreshTokens.issued(issued);
     },
 
-    verifyEmail: (_, { token }) => emails.verifyEmail(token),
+    verifyEmail: (_, { token }, context) => emails.verifyEmail(token, context.client),
 
     requestEmailVerification: (_, __, context, info) => emails.requestEmailVerification(principalOf(context, info)),
 
     changeEmail: (_, { newEmail, currentPassword }, context, info) => emails.changeEmail(principalOf(context, info), { newEmail, currentPassword }, context.client),
 
-    sendPasswordReset: (_, { userId }) => passwordResets.sendPasswordReset(userId),
+    sendPasswordReset: (_, { userId }, context, info) => passwordResets.sendPasswordReset(userId, actorOf(context, info)),
   };
 }

@@ -37,7 +37,7 @@ describe.each(databaseKinds())('attempt limiter on %s', (kind) => {
     clock = new FakeClock();
     tidied = 0;
     const counters = createDatabaseCounters(database.db, clock);
-    store = { counter: counters.counter, tidy: () => void (tidied += 1) };
+    store = { counter: counters.counter, tidy: () => void (tidied += 1), recordsAudit: true };
     limiter = limiterWith(DEFAULT_LIMITS);
   });
   afterAll(() => database.close());
@@ -173,7 +173,7 @@ describe.each(databaseKinds())('attempt limiter on %s', (kind) => {
 
   it('passes a store failure on as it is, not as RATE_LIMITED', async () => {
     const broken = new Error('store unreachable');
-    const failing: CounterStore = { counter: (options) => Object.assign(store.counter(options), { consume: () => Promise.reject(broken) }), tidy: () => {} };
+    const failing: CounterStore = { counter: (options) => Object.assign(store.counter(options), { consume: () => Promise.reject(broken) }), tidy: () => {}, recordsAudit: true };
     expect(await outcome(createAttemptLimiter({ store: failing, settings: DEFAULT_LIMITS, clock }).beginLogin('someone', undefined, ip()))).toBe(broken);
   });
 });

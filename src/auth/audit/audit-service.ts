@@ -1,0 +1,67 @@
+import type { AuditKey, AuditRepository } from '../../db/audit-repository';
+import type { AuditEventRow } from '../../db/schema';
+import { InputError } from '../../errors';
+import { isId } from '../ids';
+
+export interface AuditPage {
+  readonly edges: readonly { readonly cursor: string; readonly node: AuditEventRow }[];
+  readonly hasNextPage: boolean;
+}
+
+/** Reading the audit log; who may read what is the schema's @auth. */
+export interface AuditService {
+  /** Newest first, `first` in 1..100, after an opaque cursor: everyone's, or one account's. */
+  page(userId: string | undefined, first: number, after: string | null | undefined): Promise<AuditPage>;
+
+  /** The same page of each account, in the order of `userIds`, from one query. */
+  pagesOf(userIds: readonly string[], first: number, after: string | null | undefined): Promise<AuditPage[]>;
+}
+
+export function createAuditService(repository: AuditRepository): AuditService {
+  const toPage = (rows: readonly AuditEventRow[], first: number): AuditPage => ({
+    edges: rows.slice(0, first).map((node) => ({ cursor: encodeAuditCursor(node), node })),
+    hasNextPage: rows.length > first,
+  });
+
+  return {
+    async page(userId, first, after) {
+      checkFirst(first);
+      const key = after == null ? undefined : decodeAuditCursor(after);
+      if (userId !== undefined && !isId(userId)) return { edges: [], hasNextPage: false };
+      return toPage(await repository.page(userId, first + 1, key), first);
+    },
+
+    async pagesOf(userIds, first, after) {
+      checkFirst(first);
+      const key = after == null ? undefined : decodeAuditCursor(after);
+      const rows = await repository.pageOfEach(userIds.filter(isId), first + 1, key);
+      const byUser = new Map<string, AuditEventRow[]>(userIds.map((id) => [id, []]));
+      for (const row of rows) if (row.userId !== null) byUser.get(row.userId)?.push(row);
+      // A lateral join keeps each account's rows together but promises no order: the order is set here.
+      for (const list of byUser.values()) list.sort(newestFirst);
+      return userIds.map((id) => toPage(byUser.get(id)!, first));
+    },
+  };
+}
+
+const newestFirst = (a: AuditEventRow, b: AuditEventRow) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+function checkFirst(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > 100) throw new InputError('first', '`first` must be 1 to 100.');
+}
+
+export function encodeAuditCursor(key: AuditKey): string {
+  return Buffer.from(`${key.at.toISOString()}|${key.id}`, 'utf8').toString('base64url');
+}
+
+// As the users' cursors: only the form encodeAuditCursor writes, with a date PostgreSQL takes.
+const CURSOR_DATES = { from: 0, until: Date.UTC(10_000, 0, 1) };
+
+function decodeAuditCursor(cursor: string): AuditKey {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const at = new Date(iso ?? '');
+  const time = at.getTime();
+  const written = time >= CURSOR_DATES.from && time < CURSOR_DATES.until && at.toISOString() === iso;
+  if (id === undefined || !isId(id) || !written) throw new InputError('after', 'Not a cursor this API returned.');
+  return { at, id };
+}
