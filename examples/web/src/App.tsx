@@ -48,7 +48,6 @@ export function App() {
           <nav>
             <Link to="/">Account</Link>
             <Link to="/security">Security</Link>
-            {/* The audit events screen: its query is added with the audit log (me { auditEvents }). */}
             <Link to="/audit">Activity</Link>
             <span className="who">{state.user.username}</span>
             <button type="button" onClick={() => void signOut(client)}>

@@ -119,3 +119,21 @@ export const DisableMfaDocument = graphql(`
     disableMfa
   }
 `);
+
+export const MyAuditEventsDocument = graphql(`
+  query MyAuditEvents($first: Int, $after: String) {
+    me {
+      id
+      auditEvents(first: $first, after: $after) {
+        edges { cursor node { id action at ip userAgent actorId } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`);
+
+export const DeleteAccountDocument = graphql(`
+  mutation DeleteAccount($currentPassword: String!) {
+    deleteAccount(currentPassword: $currentPassword)
+  }
+`);

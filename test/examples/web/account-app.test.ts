@@ -20,6 +20,8 @@ describeInChromium('examples/web in Chromium, against a started Gatehouse', () =
   // The server's clock: each TOTP code is of its time, and moving it 30 s gives the next code.
   const clock = new FakeClock(Date.now());
   const account = newAccount('web');
+  // The account's password of the moment: the reset below changes it.
+  let password = account.password;
   let secret = '';
   let first: { context: BrowserContext; page: Page };
 
@@ -45,10 +47,10 @@ describeInChromium('examples/web in Chromium, against a started Gatehouse', () =
     return generateSync({ secret, epoch: Math.floor(clock.now() / 1000) });
   };
 
-  async function logIn(page: Page, password = account.password): Promise<void> {
+  async function logIn(page: Page, typed = password): Promise<void> {
     await page.goto(`${app.origin}/login`);
     await page.fill('input[name=username]', account.username);
-    await page.fill('input[name=password]', password);
+    await page.fill('input[name=password]', typed);
     await page.click('button[type=submit]');
   }
 
@@ -168,8 +170,43 @@ describeInChromium('examples/web in Chromium, against a started Gatehouse', () =
       await first.page.getByRole('heading', { name: 'Log in' }).waitFor();
       await logIn(first.page, newPassword);
       await first.page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+      await first.page.fill('input[name=code]', nextCode());
+      await first.page.click('button[type=submit]');
+      await expectAccountPage(first.page);
+      password = newPassword;
     } finally {
       await context.close();
     }
+  });
+
+  it("lists the account's own activity, newest first", async () => {
+    const { page } = first;
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    const events = page.getByTestId('audit-event');
+    await events.first().waitFor();
+    const actions = await events.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    // Newest first: this sign-in, the reset's, then what the first browser did before it.
+    expect(actions[0]).toBe('LOGGED_IN');
+    expect(actions).toEqual(expect.arrayContaining(['PASSWORD_RESET', 'PASSWORD_RESET_REQUESTED', 'SESSION_REVOKED', 'MFA_ENABLED', 'EMAIL_VERIFIED', 'LOGGED_OUT']));
+    expect(actions.at(-1)).toBe('REGISTERED');
+    await page.screenshot({ path: join(SCREENSHOTS, 'activity.png'), fullPage: true });
+  });
+
+  it('deletes the account after its password, and is sent to the login page, where it can no longer log in', async () => {
+    const { context, page } = first;
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.fill('input[name=deletePassword]', 'not-the-password');
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('alert').waitFor();
+
+    await page.fill('input[name=deletePassword]', password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect((await context.cookies()).find((c) => c.name === '__Host-gatehouse_refresh')).toBeUndefined();
+
+    await logIn(page);
+    await page.getByRole('alert').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
   });
 });

@@ -32,6 +32,8 @@ type Documents = {
     "\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code) { codes }\n  }\n": typeof types.ConfirmTotpDocument,
     "\n  mutation Reauthenticate($password: String!, $code: String) {\n    reauthenticate(password: $password, code: $code) { accessToken mfaRequired user { id username } }\n  }\n": typeof types.ReauthenticateDocument,
     "\n  mutation DisableMfa {\n    disableMfa\n  }\n": typeof types.DisableMfaDocument,
+    "\n  query MyAuditEvents($first: Int, $after: String) {\n    me {\n      id\n      auditEvents(first: $first, after: $after) {\n        edges { cursor node { id action at ip userAgent actorId } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.MyAuditEventsDocument,
+    "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n": typeof types.DeleteAccountDocument,
 };
 const documents: Documents = {
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) { accessToken mfaRequired user { id username } }\n  }\n": types.RegisterDocument,
@@ -52,6 +54,8 @@ const documents: Documents = {
     "\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code) { codes }\n  }\n": types.ConfirmTotpDocument,
     "\n  mutation Reauthenticate($password: String!, $code: String) {\n    reauthenticate(password: $password, code: $code) { accessToken mfaRequired user { id username } }\n  }\n": types.ReauthenticateDocument,
     "\n  mutation DisableMfa {\n    disableMfa\n  }\n": types.DisableMfaDocument,
+    "\n  query MyAuditEvents($first: Int, $after: String) {\n    me {\n      id\n      auditEvents(first: $first, after: $after) {\n        edges { cursor node { id action at ip userAgent actorId } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.MyAuditEventsDocument,
+    "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n": types.DeleteAccountDocument,
 };
 
 /**
@@ -140,6 +144,14 @@ export function graphql(source: "\n  mutation Reauthenticate($password: String!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DisableMfa {\n    disableMfa\n  }\n"): (typeof documents)["\n  mutation DisableMfa {\n    disableMfa\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyAuditEvents($first: Int, $after: String) {\n    me {\n      id\n      auditEvents(first: $first, after: $after) {\n        edges { cursor node { id action at ip userAgent actorId } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyAuditEvents($first: Int, $after: String) {\n    me {\n      id\n      auditEvents(first: $first, after: $after) {\n        edges { cursor node { id action at ip userAgent actorId } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n"): (typeof documents)["\n  mutation DeleteAccount($currentPassword: String!) {\n    deleteAccount(currentPassword: $currentPassword)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

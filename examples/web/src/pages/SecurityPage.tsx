@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { MeDocument } from '../documents';
 import { ChangePasswordForm } from './ChangePasswordForm';
+import { DeleteAccountForm } from './DeleteAccountForm';
 import { TotpSection } from './TotpSection';
 
 export function SecurityPage() {
@@ -9,6 +10,7 @@ export function SecurityPage() {
     <>
       <ChangePasswordForm />
       {data?.me && <TotpSection enabled={data.me.mfaEnabled === true} onChange={() => void refetch()} />}
+      <DeleteAccountForm />
     </>
   );
 }
