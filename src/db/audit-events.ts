@@ -3,9 +3,9 @@ import type { AuditKey, AuditRepository, NewAuditEvent } from './audit-repositor
 import type { Database } from './client';
 import { auditEvents, type AuditEventRow, users } from './schema';
 
-/** Events strictly older than the cursor's, in the (at desc, id desc) order both indexes hold. */
+/** Events strictly older than the cursor's, in the (at desc, seq desc) order both indexes hold. */
 const before = (after: AuditKey | undefined): SQL | undefined =>
-  after && sql`(${auditEvents.at}, ${auditEvents.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`;
+  after && sql`(${auditEvents.at}, ${auditEvents.seq}) < (${after.at.toISOString()}::timestamptz, ${after.seq}::bigint)`;
 
 const asRow = (event: NewAuditEvent) => ({ ...event, ip: event.ip ?? null, userAgent: event.userAgent ?? null });
 
@@ -15,7 +15,7 @@ export function auditPageQuery(db: Database, userId: string | undefined, limit: 
     .select()
     .from(auditEvents)
     .where(and(userId === undefined ? undefined : eq(auditEvents.userId, userId), before(after)))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.seq))
     .limit(limit);
 }
 
@@ -25,11 +25,11 @@ export function auditPagesOfEachQuery(db: Database, userIds: readonly string[], 
     .select()
     .from(auditEvents)
     .where(and(eq(auditEvents.userId, users.id), before(after)))
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.seq))
     .limit(limit)
     .as('newest');
   return db
-    .select({ id: newest.id, action: newest.action, at: newest.at, userId: newest.userId, actorId: newest.actorId, ip: newest.ip, userAgent: newest.userAgent })
+    .select({ id: newest.id, seq: newest.seq, action: newest.action, at: newest.at, userId: newest.userId, actorId: newest.actorId, ip: newest.ip, userAgent: newest.userAgent })
     .from(users)
     .crossJoinLateral(newest)
     .where(inArray(users.id, [...userIds]));

@@ -15,7 +15,8 @@ export interface NewAuditEvent {
 /** Where a page of events starts: the last event of the page before, newest first. */
 export interface AuditKey {
   readonly at: Date;
-  readonly id: string;
+  /** The order of recording, which settles events of the same instant. */
+  readonly seq: number;
 }
 
 /** The audit log. Events are written by the repositories' callers inside the transaction of the change they describe. */

@@ -53,6 +53,7 @@ export function createMailTokenRepository(db: Database) {
           tx
             .select({
               id: sql`gen_random_uuid()`.as('id'),
+              seq: sql`nextval(pg_get_serial_sequence('audit_events', 'seq'))`.as('seq'),
               action: sql`'PASSWORD_RESET_REQUESTED'`.as('action'),
               at: sql`${token.createdAt.toISOString()}::timestamptz`.as('at'),
               userId: users.id,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision so that a timestamp survives a round trip through a JS Date (cursors).
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -204,6 +204,8 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    // The order of recording: events of one instant (one transaction's, say) read back in the order they happened.
+    seq: bigint('seq', { mode: 'number' }).generatedByDefaultAsIdentity().notNull(),
     action: text('action').$type<AuditAction>().notNull(),
     at: instant('at').notNull(),
     userId: uuid('user_id'),
@@ -214,8 +216,8 @@ export const auditEvents = pgTable(
   (t) => [
     // A user's newest first, and everyone's newest first. NULLS FIRST is what ORDER BY … DESC means:
     // an index whose order differs in that alone does not serve it.
-    index('audit_events_user_id_at_id_idx').on(t.userId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('audit_events_at_id_idx').on(t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('audit_events_user_id_at_seq_idx').on(t.userId, t.at.desc().nullsFirst(), t.seq.desc().nullsFirst()),
+    index('audit_events_at_seq_idx').on(t.at.desc().nullsFirst(), t.seq.desc().nullsFirst()),
   ],
 );
 

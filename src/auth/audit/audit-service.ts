@@ -44,24 +44,25 @@ export function createAuditService(repository: AuditRepository): AuditService {
   };
 }
 
-const newestFirst = (a: AuditEventRow, b: AuditEventRow) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: AuditEventRow, b: AuditEventRow) => b.at.getTime() - a.at.getTime() || b.seq - a.seq;
 
 function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw new InputError('first', '`first` must be 1 to 100.');
 }
 
 export function encodeAuditCursor(key: AuditKey): string {
-  return Buffer.from(`${key.at.toISOString()}|${key.id}`, 'utf8').toString('base64url');
+  return Buffer.from(`${key.at.toISOString()}|${key.seq}`, 'utf8').toString('base64url');
 }
 
 // As the users' cursors: only the form encodeAuditCursor writes, with a date PostgreSQL takes.
 const CURSOR_DATES = { from: 0, until: Date.UTC(10_000, 0, 1) };
 
 function decodeAuditCursor(cursor: string): AuditKey {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [iso, seqText] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
   const time = at.getTime();
   const written = time >= CURSOR_DATES.from && time < CURSOR_DATES.until && at.toISOString() === iso;
-  if (id === undefined || !isId(id) || !written) throw new InputError('after', 'Not a cursor this API returned.');
-  return { at, id };
+  const seq = Number(seqText);
+  if (seqText === undefined || !/^[1-9][0-9]{0,14}$/.test(seqText) || !written) throw new InputError('after', 'Not a cursor this API returned.');
+  return { at, seq };
 }

@@ -55,7 +55,7 @@ export function AuditPage() {
               <td>{LABELS[node.action] ?? node.action}</td>
               <td>{new Date(node.at).toLocaleString()}</td>
               <td>{node.ip ?? '—'}</td>
-              <td>{node.actorId === null ? 'the service' : node.actorId === me.id ? 'you' : 'an administrator'}</td>
+              <td>{node.actorId === null ? '—' : node.actorId === me.id ? 'you' : 'an administrator'}</td>
             </tr>
           ))}
         </tbody>
