@@ -8,6 +8,7 @@ import { ConflictError, InputError, LastAdminError } from '../errors';
 import { type Actor, SERVICE } from './audit/actor';
 import { auditEvent, NO_CLIENT } from './audit/audit-event';
 import { isId } from './ids';
+import { decodePageCursor, encodePageCursor } from './page-cursor';
 import type { PasswordHasher } from './passwords/password';
 import type { RevocationList } from './sessions/revocation';
 import { registerSchema, validate } from './validation';
@@ -194,21 +195,9 @@ export function createUserService(deps: UserServiceDeps): UserService {
   };
 }
 
-function encodeCursor(key: UserKey): string {
-  return Buffer.from(`${key.createdAt.toISOString()}|${key.id}`, 'utf8').toString('base64url');
-}
-
-// JavaScript's dates reach year 275760, far past what PostgreSQL takes: a cursor holds an account's
-// creation date as encodeCursor wrote it, so only that form, from 1970 to 9999, passes.
-const CURSOR_DATES = { from: 0, until: Date.UTC(10_000, 0, 1) };
+const encodeCursor = (key: UserKey): string => encodePageCursor(key.createdAt, key.id);
 
 function decodeCursor(cursor: string): UserKey {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(iso ?? '');
-  const time = createdAt.getTime();
-  const written = time >= CURSOR_DATES.from && time < CURSOR_DATES.until && createdAt.toISOString() === iso;
-  if (id === undefined || !isId(id) || !written) {
-    throw new InputError('after', 'Not a cursor this API returned.');
-  }
-  return { createdAt, id };
+  const { at, key } = decodePageCursor(cursor, isId);
+  return { createdAt: at, id: key };
 }

@@ -2,6 +2,7 @@ import type { AuditKey, AuditRepository } from '../../db/audit-repository';
 import type { AuditEventRow } from '../../db/schema';
 import { InputError } from '../../errors';
 import { isId } from '../ids';
+import { decodePageCursor, encodePageCursor } from '../page-cursor';
 
 export interface AuditPage {
   readonly edges: readonly { readonly cursor: string; readonly node: AuditEventRow }[];
@@ -50,19 +51,11 @@ function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw new InputError('first', '`first` must be 1 to 100.');
 }
 
-export function encodeAuditCursor(key: AuditKey): string {
-  return Buffer.from(`${key.at.toISOString()}|${key.seq}`, 'utf8').toString('base64url');
-}
+export const encodeAuditCursor = (key: AuditKey): string => encodePageCursor(key.at, key.seq);
 
-// As the users' cursors: only the form encodeAuditCursor writes, with a date PostgreSQL takes.
-const CURSOR_DATES = { from: 0, until: Date.UTC(10_000, 0, 1) };
+const SEQ = /^[1-9][0-9]{0,14}$/;
 
 function decodeAuditCursor(cursor: string): AuditKey {
-  const [iso, seqText] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const at = new Date(iso ?? '');
-  const time = at.getTime();
-  const written = time >= CURSOR_DATES.from && time < CURSOR_DATES.until && at.toISOString() === iso;
-  const seq = Number(seqText);
-  if (seqText === undefined || !/^[1-9][0-9]{0,14}$/.test(seqText) || !written) throw new InputError('after', 'Not a cursor this API returned.');
-  return { at, seq };
+  const { at, key } = decodePageCursor(cursor, (seq) => SEQ.test(seq));
+  return { at, seq: Number(key) };
 }
