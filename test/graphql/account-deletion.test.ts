@@ -2,11 +2,10 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/client';
 import { databaseKinds, describeOnPostgres } from '../support/databases';
 import { AUDIT_EVENTS, DELETE_ACCOUNT, DELETE_USER, type GraphQLResult, ME, REGISTER, SET_USER_DISABLED, SET_USER_ROLE } from '../support/documents';
-import { FakeClock } from '../support/fake-clock';
 import { accessOutcome, expectOnlyError, outcomeOf, refreshOutcome } from '../support/operations';
-import { createScratchDatabase } from '../support/postgres';
 import { createTestApp, freshIp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances';
 
 type EventNode = { action: string; userId: string | null; actorId: string | null; ip: string | null; userAgent: string | null };
 const nodesOf = (result: GraphQLResult) => (result.data!['auditEvents'] as { edges: { node: EventNode }[] }).edges.map((e) => e.node);
@@ -96,28 +95,21 @@ describe.each(databaseKinds())('the last ADMIN on %s', (kind) => {
 });
 
 describeOnPostgres('deletion across two instances on one PostgreSQL database', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let instances: TwoInstances;
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    const clock = new FakeClock();
-    const open = () => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 4 });
-    a = await createTestApp('postgres', {}, { database: await open(), clock });
-    b = await createTestApp('postgres', {}, { database: await open(), clock });
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await scratch?.drop();
-  });
+  afterAll(() => instances?.close());
 
   it("stops the account's access tokens on the other instance, and on one that starts afterwards", async () => {
     const [user, admin] = [await registerUser(a), await registerAdmin(a)];
     expect(await accessOutcome(b, user.accessToken)).toBe('OK');
     expect(outcomeOf(await a.execute(DELETE_USER, { token: admin.accessToken, variables: { userId: user.id } }))).toBe('OK');
     await waitFor(async () => (await accessOutcome(b, user.accessToken)) === 'TOKEN_REVOKED', 'token refused on instance B');
-    const late = await createTestApp('postgres', {}, { database: await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 2 }), clock: a.clock });
+    const late = await createTestApp('postgres', {}, { database: await openDatabase({ kind: 'postgres', url: instances.url, maxConnections: 2 }), clock: a.clock });
     try {
       expect(outcomeOf(await late.execute(ME, { token: user.accessToken }))).toBe('TOKEN_REVOKED');
     } finally {

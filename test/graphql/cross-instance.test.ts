@@ -1,12 +1,11 @@
 import postgres from 'postgres';
-import { openDatabase } from '../../src/db/client';
 import { describeOnPostgres } from '../support/databases';
 import { CHANGE_PASSWORD, type GraphQLResult, LOGOUT, LOGOUT_ALL, ME, MY_SESSIONS, REVOKE_SESSION, type Registered, SET_USER_DISABLED, SET_USER_ROLE } from '../support/documents';
-import { FakeClock } from '../support/fake-clock';
 import { newSession, pairOf } from '../support/operations';
-import { POSTGRES_ADMIN_URL, createScratchDatabase } from '../support/postgres';
-import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import { POSTGRES_ADMIN_URL } from '../support/postgres';
+import { registerAdmin, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances';
 
 const reasonOf = (result: GraphQLResult) => result.errors?.[0]?.extensions?.['reason'];
 
@@ -16,23 +15,16 @@ const reasonOf = (result: GraphQLResult) => result.errors?.[0]?.extensions?.['re
  * fails there, with its errors, not as a wait on B that runs out.
  */
 describeOnPostgres('revocation across two instances on one PostgreSQL database', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let instances: TwoInstances;
   let a: TestApp;
   let b: TestApp;
   const queriesOnB: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    const clock = new FakeClock();
-    const open = (onQuery?: (sql: string) => void) => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 4, onQuery });
-    a = await createTestApp('postgres', {}, { database: await open(), clock });
-    b = await createTestApp('postgres', {}, { database: await open((sql) => queriesOnB.push(sql)), clock });
+    instances = await startTwoInstances({ onQueryOnB: (sql) => queriesOnB.push(sql) });
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await scratch?.drop();
-  });
+  afterAll(() => instances?.close());
 
   /** Polls instance B until the token is refused there; fails if it never is. */
   async function refusedOnB(token: string): Promise<void> {
@@ -126,7 +118,7 @@ describeOnPostgres('revocation across two instances on one PostgreSQL database',
     try {
       const killed = await admin`
         select pg_terminate_backend(pid) from pg_stat_activity
-        where application_name = 'gatehouse-listener' and datname = ${new URL(scratch.url).pathname.slice(1)}`;
+        where application_name = 'gatehouse-listener' and datname = ${new URL(instances.url).pathname.slice(1)}`;
       expect(killed.length).toBeGreaterThanOrEqual(2);
     } finally {
       await admin.end();

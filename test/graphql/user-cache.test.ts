@@ -1,16 +1,14 @@
 import postgres from 'postgres';
-import { openDatabase } from '../../src/db/client';
 import type { UserRow } from '../../src/db/schema';
 import { createStore, type Store } from '../../src/db/store';
 import { createUserRepository } from '../../src/db/users';
 import { describeOnPostgres } from '../support/databases';
 import { CHANGE_PASSWORD, LOGOUT_ALL, type Registered, SET_USER_DISABLED, SET_USER_ROLE } from '../support/documents';
-import { FakeClock } from '../support/fake-clock';
 import { enableTotp } from '../support/mfa';
 import { pairOf } from '../support/operations';
-import { createScratchDatabase } from '../support/postgres';
-import { createTestApp, registerAdmin, registerUser, type TestApp } from '../support/test-app';
+import { registerAdmin, registerUser, type TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait-for';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances';
 
 const ME_ALL = 'query { me { id username email emailVerified mfaEnabled role } }';
 
@@ -20,7 +18,7 @@ const ME_ALL = 'query { me { id username email emailVerified mfaEnabled role } }
  * ages out: only the change events can make B see it).
  */
 describeOnPostgres('cached user rows across two instances', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let instances: TwoInstances;
   let a: TestApp;
   let b: TestApp;
   /** A's own repositories, for the writes whose services need a mailed token (the same statements, the same announcement). */
@@ -28,18 +26,11 @@ describeOnPostgres('cached user rows across two instances', () => {
   const queriesOnB: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    const clock = new FakeClock();
-    const open = (onQuery?: (sql: string) => void) => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 4, onQuery });
-    a = await createTestApp('postgres', {}, { database: await open(), clock });
-    b = await createTestApp('postgres', {}, { database: await open((sql) => queriesOnB.push(sql)), clock });
+    instances = await startTwoInstances({ onQueryOnB: (sql) => queriesOnB.push(sql) });
+    ({ a, b } = instances);
     storeOnA = createStore(a.app.database.db, (ids) => a.app.userCache.changing(ids));
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await scratch?.drop();
-  });
+  afterAll(() => instances?.close());
 
   const rowInDatabase = async (id: string): Promise<UserRow> => (await createUserRepository(a.app.database.db).findById(id))!;
 
@@ -141,13 +132,13 @@ describeOnPostgres('cached user rows across two instances', () => {
     const user = await registerUser(a);
     await warmOnB(user);
     // Changed by hand, without the event: B holds the old row, and only its reload can set it right.
-    const sql = postgres(scratch.url, { max: 1, onnotice: () => {} });
+    const sql = postgres(instances.url, { max: 1, onnotice: () => {} });
     try {
       await sql`update users set email_verified = true where id = ${user.id}`;
       expect(b.app.userCache.get(user.id)?.emailVerified).toBe(false);
       const killed = await sql`
         select pg_terminate_backend(pid) from pg_stat_activity
-        where application_name = 'gatehouse-listener' and datname = ${new URL(scratch.url).pathname.slice(1)}`;
+        where application_name = 'gatehouse-listener' and datname = ${new URL(instances.url).pathname.slice(1)}`;
       expect(killed.length).toBeGreaterThanOrEqual(2);
     } finally {
       await sql.end();

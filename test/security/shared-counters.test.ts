@@ -8,9 +8,9 @@ import { describeOnPostgres, uniqueName } from '../support/databases';
 import type { GraphQLResult } from '../support/documents';
 import { FakeClock } from '../support/fake-clock';
 import { login, outcomeOf } from '../support/operations';
-import { createScratchDatabase } from '../support/postgres';
 import { REDIS_URL, redisAvailable } from '../support/redis';
 import { createTestApp, freshIp, registerUser, TEST_SECRET, type TestApp } from '../support/test-app';
+import { startTwoInstances, type TwoInstances } from '../support/two-instances';
 
 const onRedis = redisAvailable() ? describe : describe.skip;
 
@@ -34,21 +34,14 @@ function expectOnlyShortWaits(results: readonly GraphQLResult[]): void {
 
 /** An attacker spreading guesses over the instances behind a load balancer gains nothing. */
 describeOnPostgres('limits across two instances on one PostgreSQL database', () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let instances: TwoInstances;
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
-    const open = () => openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 4 });
-    const clock = new FakeClock();
-    a = await createTestApp('postgres', {}, { database: await open(), clock });
-    b = await createTestApp('postgres', {}, { database: await open(), clock });
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await scratch?.drop();
-  });
+  afterAll(() => instances?.close());
 
   it('blocks the 6th attempt of a pair whose 5 failures were spread over both', async () => {
     const user = await registerUser(a);
