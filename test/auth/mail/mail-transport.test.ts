@@ -6,7 +6,7 @@ import { outboxTransport } from '../../../src/auth/mail/mail-transport';
 import type { OutgoingMail } from '../../../src/auth/mail/templates';
 
 const mail = (i: number): OutgoingMail => ({
-  kind: 'resetPassword',
+  kind: 'password-reset',
   userId: '00000000-0000-4000-8000-000000000000',
   to: `reader_${i}@example.com`,
   subject: 'Reset your password',
