@@ -6,10 +6,10 @@ import type { Actor } from './audit/actor';
 import { auditEvent } from './audit/audit-event';
 import { isId } from './ids';
 import type { AttemptLimiter } from './limits/attempt-limiter';
+import { createCurrentPasswordCheck } from './passwords/current-password';
 import type { PasswordHasher } from './passwords/password';
 import type { Principal } from './principal';
 import type { RevocationList } from './sessions/revocation';
-import { presentedPasswordSchema, validate } from './validation';
 
 /** The end of an account: its sessions, tokens, mail tokens and second factor go with it; its names are free again. */
 export interface AccountDeletion {
@@ -21,7 +21,8 @@ export interface AccountDeletion {
 }
 
 export function createAccountDeletion(deps: { store: Store; passwords: PasswordHasher; limits: AttemptLimiter; revocations: RevocationList; clock: Clock }): AccountDeletion {
-  const { store, passwords, limits, revocations, clock } = deps;
+  const { store, revocations, clock } = deps;
+  const checkCurrentPassword = createCurrentPasswordCheck(deps);
 
   /**
    * One transaction: the row goes (refused for the last enabled ADMIN), the deletion is announced
@@ -46,15 +47,7 @@ export function createAccountDeletion(deps: { store: Store; passwords: PasswordH
 
   return {
     async deleteAccount(caller, currentPassword, actor) {
-      const current = validate(presentedPasswordSchema, currentPassword, 'currentPassword');
-      const user = await store.users.findById(caller.userId);
-      const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, actor.client.ip);
-      if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        const at = new Date(clock.now());
-        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, actor.client, at)])]);
-        throw new InputError('currentPassword', 'The current password is wrong.');
-      }
-      await attempt.succeeded();
+      const user = await checkCurrentPassword(caller, currentPassword, actor.client);
       await remove(user.id, actor);
       return true;
     },

@@ -6,8 +6,9 @@ import type { UserRow } from '../db/schema';
 import type { Store } from '../db/store';
 import type { UserCache } from './users/user-cache';
 import type { Sweeper } from '../db/sweeper';
-import { AuthError, ConflictError, ForbiddenError, InputError } from '../errors';
+import { AuthError, ConflictError, ForbiddenError } from '../errors';
 import type { AttemptLimiter } from './limits/attempt-limiter';
+import { createCurrentPasswordCheck } from './passwords/current-password';
 import type { PasswordHasher } from './passwords/password';
 import type { Principal } from './principal';
 import { createOpenUserSession } from './sessions/open-user-session';
@@ -15,7 +16,7 @@ import { hashRefreshToken } from './tokens/refresh-token';
 import type { RevocationList } from './sessions/revocation';
 import type { IssuedSession, TokenIssuer } from './tokens/token-issuer';
 import { emailNotVerified } from './mail/email-not-verified';
-import { loginSchema, passwordSchema, presentedPasswordSchema, registerSchema, validate } from './validation';
+import { loginSchema, passwordSchema, registerSchema, validate } from './validation';
 
 /** Where a session was opened from; shown back to the user in `sessions`. */
 export interface ClientInfo {
@@ -110,6 +111,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const recordUnlessCounted = (userId: string | null, client: ClientInfo) =>
     limits.recordsAudit ? Promise.resolve() : failureLog.record([auditEvent('LOGIN_FAILED', userId, null, client, now())]);
 
+  const checkCurrentPassword = createCurrentPasswordCheck({ store, passwords, limits, clock });
   const openSession = createOpenUserSession({ store, tokens, revocations, clock, sessionSweeper, maxSessions });
 
   return {
@@ -203,14 +205,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async changePassword(caller: Principal, input: ChangePasswordInput, client: ClientInfo): Promise<IssuedSession> {
       const newPassword = validate(passwordSchema, input.newPassword, 'newPassword');
-      const current = validate(presentedPasswordSchema, input.currentPassword, 'currentPassword');
-      const user = await store.users.findById(caller.userId);
-      const attempt = await limits.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
-      if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
-        throw new InputError('currentPassword', 'The current password is wrong.');
-      }
-      await attempt.succeeded();
+      const user = await checkCurrentPassword(caller, input.currentPassword, client);
       const passwordHash = await passwords.hash(newPassword);
       const refresh = tokens.nextRefreshToken();
       const at = now();

@@ -2,13 +2,14 @@ import type { Clock } from '../../clock';
 import type { UserRow } from '../../db/schema';
 import type { Store } from '../../db/store';
 import type { Sweeper } from '../../db/sweeper';
-import { ConflictError, InputError } from '../../errors';
+import { ConflictError } from '../../errors';
 import { type AuditClient, auditEvent, NO_CLIENT } from '../audit/audit-event';
 import type { AccountMail, ClientInfo } from '../auth-service';
 import type { AttemptLimiter } from '../limits/attempt-limiter';
+import { createCurrentPasswordCheck } from '../passwords/current-password';
 import type { PasswordHasher } from '../passwords/password';
 import type { Principal } from '../principal';
-import { emailSchema, presentedPasswordSchema, validate } from '../validation';
+import { emailSchema, validate } from '../validation';
 import type { MailLimits } from './mail-limits';
 import { badMailToken, newMailToken, presentedTokenHash, VERIFICATION_TOKEN_TTL_MS } from './mail-token';
 import type { Mailer } from './mailer';
@@ -34,6 +35,7 @@ export function createEmailService(deps: {
 }) {
   const { store, passwords, mailer, limits, attempts, clock, tokenSweeper } = deps;
   const now = () => new Date(clock.now());
+  const checkCurrentPassword = createCurrentPasswordCheck({ store, passwords, limits: attempts, clock });
 
   async function sendVerification(user: UserRow): Promise<void> {
     tokenSweeper.tidy();
@@ -99,14 +101,7 @@ export function createEmailService(deps: {
     async changeEmail(caller: Principal, input: ChangeEmailInput, client: ClientInfo): Promise<true> {
       mailer.assertOn();
       const newEmail = validate(emailSchema, input.newEmail, 'newEmail');
-      const current = validate(presentedPasswordSchema, input.currentPassword, 'currentPassword');
-      const user = await store.users.findById(caller.userId);
-      const attempt = await attempts.beginPasswordCheck({ id: caller.userId, names: user ? [user.username, user.email] : [] }, client.ip);
-      if (!(await passwords.verify(current, user?.passwordHash)) || !user) {
-        await Promise.all([attempt.failed(), store.audit.record([auditEvent('LOGIN_FAILED', caller.userId, caller.userId, client, now())])]);
-        throw new InputError('currentPassword', 'The current password is wrong.');
-      }
-      await attempt.succeeded();
+      const user = await checkCurrentPassword(caller, input.currentPassword, client);
       if (await store.users.findByLogin(newEmail)) throw new ConflictError('email');
       await limits.countEmailChange(user.id);
       tokenSweeper.tidy();
