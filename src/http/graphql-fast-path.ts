@@ -6,7 +6,9 @@ import { createContext, type GraphQLContext } from '../graphql/context';
 import { BODY_TRANSPORT } from '../graphql/refresh-token-transport';
 import type { Metrics } from '../observability/metrics';
 import { BODY_LIMIT, sendRefusal } from './json-body';
+import { timeRequest } from './metrics-endpoint';
 import { newRequestId } from './request-id';
+import { setNoSniff, setNoStore } from './security-headers';
 
 /** Answers a request it takes and returns true; returns false, untouched, for Express to answer. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -74,15 +76,12 @@ export function createGraphqlFastPath(deps: {
     const plain = type !== undefined && PLAIN_JSON.has(type) && req.headers['content-encoding'] === undefined && req.headers['transfer-encoding'] === undefined;
     if (!plain || !Number.isInteger(length) || length < 1 || length > BODY_LIMIT) return false;
 
-    res.setHeader('x-content-type-options', 'nosniff');
+    setNoSniff(res);
     const given = req.headers['x-request-id'];
     const requestId = newRequestId(Array.isArray(given) ? given.join(', ') : given);
     res.setHeader('x-request-id', requestId);
-    if (metrics) {
-      const finished = metrics.startRequest();
-      res.once('finish', () => finished(res.statusCode));
-    }
-    res.setHeader('cache-control', 'no-store');
+    if (metrics) timeRequest(metrics, res);
+    setNoStore(res);
     answer(req, res, length, requestId).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else sendRefusal(logger, res, { type: (error as { type?: string }).type }, requestId);

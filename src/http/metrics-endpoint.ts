@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Metrics } from '../observability/metrics';
 import { bearerMatcher } from './bearer-token';
@@ -24,8 +25,13 @@ export function metricsEndpoint(metrics: Metrics, token: string | undefined): Re
 /** Times each request it sees, up to the last byte of the answer (refusals such as 413 included). */
 export function timeRequests(metrics: Metrics): RequestHandler {
   return (_req, res, next) => {
-    const finished = metrics.startRequest();
-    res.once('finish', () => finished(res.statusCode));
+    timeRequest(metrics, res);
     next();
   };
+}
+
+/** Starts the request's timer; it stops, with the status, when the answer has been sent. */
+export function timeRequest(metrics: Metrics, res: ServerResponse): void {
+  const finished = metrics.startRequest();
+  res.once('finish', () => finished(res.statusCode));
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 /**
@@ -8,15 +9,23 @@ import type { RequestHandler } from 'express';
  */
 export function noSniff(): RequestHandler {
   return (_req, res, next) => {
-    res.setHeader('x-content-type-options', 'nosniff');
+    setNoSniff(res);
     next();
   };
+}
+
+export function setNoSniff(res: ServerResponse): void {
+  res.setHeader('x-content-type-options', 'nosniff');
 }
 
 /** `Cache-Control: no-store`: for answers that are per caller or of the moment, which no cache may keep or replay. */
 export function noStore(): RequestHandler {
   return (_req, res, next) => {
-    res.setHeader('cache-control', 'no-store');
+    setNoStore(res);
     next();
   };
+}
+
+export function setNoStore(res: ServerResponse): void {
+  res.setHeader('cache-control', 'no-store');
 }
